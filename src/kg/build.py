@@ -1,0 +1,134 @@
+"""load → reason → validate → write the artifact and its summary, atomically.
+
+Nothing is written unless loading succeeds and validation conforms, so a failed
+build leaves the previous artifact byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rdflib import Dataset
+
+from kg.atomic import write_atomic
+from kg.loader import load_dataset, load_shapes
+from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF, curie, graph_name
+from kg.reasoning import ReasoningResult, infer
+from kg.settings import Settings
+from kg.store import StoreError
+from kg.validation import ValidationReport, validate_dataset
+
+
+@dataclass
+class Checked:
+    """A loaded, reasoned and validated dataset, not yet written."""
+
+    dataset: Dataset
+    reasoning: ReasoningResult
+    report: ValidationReport
+    load_seconds: float
+
+
+@dataclass
+class BuildResult:
+    report: ValidationReport
+    written: bool
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+def check(settings: Settings) -> Checked:
+    """Load, reason and validate; raises LoadError on unreadable input."""
+    started = time.perf_counter()
+    dataset = load_dataset(settings)
+    shapes = load_shapes(settings)
+    load_seconds = time.perf_counter() - started
+    reasoning = infer(dataset)
+    report = validate_dataset(dataset, shapes)
+    return Checked(dataset, reasoning, report, load_seconds)
+
+
+def serialize_artifact(dataset: Dataset) -> bytes:
+    """Every named graph as N-Quads, lines sorted so rebuilds diff cleanly."""
+    text = dataset.serialize(format="nquads")
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _counts(dataset: Dataset) -> dict[str, dict[str, object]]:
+    graphs, classes, asserted, inferred = Counter(), Counter(), Counter(), Counter()
+    instances: dict[str, set[object]] = {}
+    for graph in dataset.graphs():
+        if len(graph) == 0:
+            continue
+        graphs[graph_name(str(graph.identifier))] = len(graph)
+        if graph.identifier == GRAPH_ONTOLOGY:
+            continue  # class and property counts describe the data, not the schema
+        target = inferred if graph.identifier == GRAPH_INFERRED else asserted
+        for subject, predicate, obj in graph:
+            target[curie(str(predicate))] += 1
+            if predicate == RDF.type:
+                instances.setdefault(curie(str(obj)), set()).add(subject)
+    classes.update({name: len(members) for name, members in instances.items()})
+    properties = {
+        name: {"asserted": asserted[name], "inferred": inferred[name]}
+        for name in sorted(asserted.keys() | inferred.keys())
+    }
+    return {
+        "graphs": dict(sorted(graphs.items())),
+        "classes": dict(sorted(classes.items())),
+        "properties": properties,
+    }
+
+
+def summarize(checked: Checked, artifact: bytes, settings: Settings) -> dict[str, object]:
+    """The build summary written next to the artifact (and printed by the CLI)."""
+    counts = _counts(checked.dataset)
+    graphs: dict[str, int] = counts["graphs"]  # type: ignore[assignment]
+    inferred = graphs.get(graph_name(str(GRAPH_INFERRED)), 0)
+    total = sum(graphs.values())
+    return {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "artifact": str(settings.artifact),
+        "artifact_sha256": hashlib.sha256(artifact).hexdigest(),
+        "triples": {"asserted": total - inferred, "inferred": inferred, "total": total},
+        **counts,
+        "inference": {
+            "added": checked.reasoning.added,
+            "seconds": round(checked.reasoning.seconds, 3),
+        },
+        "validation": {
+            "conforms": checked.report.conforms,
+            "results": len(checked.report.violations),
+            "seconds": round(checked.report.seconds, 3),
+        },
+        "load_seconds": round(checked.load_seconds, 3),
+    }
+
+
+def build(settings: Settings) -> BuildResult:
+    """Run the whole build; write the artifact and summary only if everything passed."""
+    started = time.perf_counter()
+    checked = check(settings)
+    if not checked.report.conforms:
+        return BuildResult(checked.report, written=False)
+    artifact = serialize_artifact(checked.dataset)
+    summary = summarize(checked, artifact, settings)
+    summary["build_seconds"] = round(time.perf_counter() - started, 3)
+    write_atomic(settings.artifact, artifact)
+    write_atomic(settings.summary, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))
+    return BuildResult(checked.report, written=True, summary=summary)
+
+
+def read_summary(settings: Settings) -> dict[str, object]:
+    """The summary of the last successful build."""
+    if not settings.summary.is_file():
+        raise StoreError(f"no build summary at {settings.summary}; run `kg build` first")
+    try:
+        return json.loads(settings.summary.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise StoreError(f"{settings.summary}: unreadable ({error}); run `kg build`") from None

@@ -1,0 +1,180 @@
+"""The `kg` command line: thin wrappers over the library; options override settings."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from kg import build as build_mod
+from kg.atomic import write_atomic
+from kg.errors import KgError
+from kg.export import SELECTIONS, export
+from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup_result, names
+from kg.query import run_query
+from kg.settings import SETTINGS, Settings, load_settings
+from kg.store import open_store
+
+
+class KgGroup(click.Group):
+    """Expected errors become `Error: <message>` on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (KgError, OSError) as error:
+            raise click.ClickException(str(error)) from None
+
+
+def _settings_epilog() -> str:
+    lines = ["\b", "Settings (environment variables; override with --setting NAME VALUE):"]
+    width = max(len(s.env_var) for s in SETTINGS)
+    lines += [f"  {s.env_var:<{width}}  {s.help}" for s in SETTINGS]
+    return "\n".join(lines)
+
+
+@click.group(cls=KgGroup, epilog=_settings_epilog())
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="Project root (holds ontology/, shapes/, data/).")
+@click.option("--setting", "setting_pairs", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="Override any setting, e.g. --setting query_timeout_s 5.")
+@click.version_option(package_name="kg")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, setting_pairs: tuple[tuple[str, str], ...]) -> None:
+    """Build, validate, query and export the Syrian peace talks knowledge graph."""
+    ctx.obj = dict(setting_pairs)
+    if root is not None:
+        ctx.obj["root"] = root
+
+
+def _settings(ctx: click.Context, **overrides: object) -> Settings:
+    # A command option left unset must not hide the same setting given to the group.
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return load_settings(**{**ctx.obj, **given})
+
+
+def _table(title: str, rows: Mapping[str, object], headers: tuple[str, ...] = ()) -> list[str]:
+    if not rows:
+        return [f"{title}: none"]
+    width = max(len(k) for k in rows)
+    lines = [(f"{title}:".ljust(width + 2) + "".join(f"  {h:>8}" for h in headers)).rstrip()]
+    for key, value in rows.items():
+        cells = value.values() if isinstance(value, dict) else [value]
+        lines.append(f"  {key:<{width}}" + "".join(f"  {c:>8}" for c in cells))
+    return lines
+
+
+def format_summary(summary: Mapping[str, Any]) -> str:
+    """Human-readable build summary: totals, then counts per graph, class, property."""
+    triples, inference = summary["triples"], summary["inference"]
+    lines = [
+        f"Triples: {triples['total']} ({triples['asserted']} asserted, "
+        f"{triples['inferred']} inferred)",
+        f"Inference: {inference['added']} triples added in {inference['seconds']:.3f} s",
+        f"Validation: {'conforms' if summary['validation']['conforms'] else 'FAILED'} "
+        f"in {summary['validation']['seconds']:.3f} s",
+        f"Built at {summary['built_at']}",
+        "",
+        *_table("Graphs", summary["graphs"]),
+        "",
+        *_table("Classes", summary["classes"]),
+        "",
+        *_table("Properties", summary["properties"], ("asserted", "inferred")),
+    ]
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--artifact", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the built dataset (N-Quads).")
+@click.pass_context
+def build(ctx: click.Context, artifact: Path | None) -> None:
+    """Load, reason, validate and write the artifact (only if everything passes)."""
+    settings = _settings(ctx, artifact=artifact)
+    result = build_mod.build(settings)
+    if not result.written:
+        click.echo(result.report.text(), err=True)
+        raise click.ClickException(
+            f"validation failed with {len(result.report.violations)} result(s); "
+            f"nothing written, {settings.artifact} left unchanged"
+        )
+    if result.report.violations:  # warnings only: they do not stop the build
+        click.echo(result.report.text(), err=True)
+    click.echo(format_summary(result.summary))
+    click.echo(f"\nArtifact: {settings.artifact}\nSummary:  {settings.summary}")
+
+
+@cli.command()
+@click.pass_context
+def validate(ctx: click.Context) -> None:
+    """Load, reason and validate; print the SHACL report (exit 1 on violations)."""
+    checked = build_mod.check(_settings(ctx))
+    click.echo(checked.report.text())
+    if not checked.report.conforms:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("query_text", metavar="[QUERY]", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file ('-' for stdin).")
+@click.option("--format", "format_name", default="table", show_default=True,
+              type=click.Choice(names(RESULT_FORMATS)), help="Result format.")
+@click.option("--timeout", type=float, help="Time limit in seconds (query_timeout_s).")
+@click.pass_context
+def query(ctx: click.Context, query_text: str | None, query_file: TextIO | None,
+          format_name: str, timeout: float | None) -> None:
+    """Run a read-only SPARQL query over the built artifact (all graphs as default).
+
+    The project prefixes (kg:, id:, ev:, src:, graph:, rdf:, rdfs:, owl:, ...) are
+    predeclared. CONSTRUCT and DESCRIBE results are printed as Turtle.
+    """
+    if (query_text is None) == (query_file is None):
+        raise click.UsageError("give the query either as an argument or with --file")
+    text = query_text if query_text is not None else query_file.read()  # type: ignore[union-attr]
+    settings = _settings(ctx, query_timeout_s=timeout)
+    result = run_query(open_store(settings.artifact), text, settings.query_timeout_s)
+    click.echo(lookup_result(format_name).render(result), nl=False)
+
+
+@cli.command("export")
+@click.option("--format", "format_name", default="ttl", show_default=True,
+              help=f"One of {', '.join(names(RDF_FORMATS))} (or a media type).")
+@click.option("--graph", "selection", default="all", show_default=True,
+              help=f"{'|'.join(SELECTIONS)} or a graph name (ontology, sources, <stem>).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@click.pass_context
+def export_cmd(ctx: click.Context, format_name: str, selection: str,
+               output: Path | None) -> None:
+    """Serialize the built dataset (or part of it) in an RDF format."""
+    data = export(_settings(ctx).artifact, format_name, selection)
+    if output is None:
+        click.echo(data, nl=False)  # bytes go to the binary stream unchanged
+    else:
+        write_atomic(output, data)
+        click.echo(f"Wrote {len(data)} bytes to {output}", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the raw summary JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts from the last build: triples per graph, per class, per property."""
+    summary = build_mod.read_summary(_settings(ctx))
+    click.echo(json.dumps(summary, indent=2) if as_json else format_summary(summary))
+
+
+def main() -> None:
+    # rdflib logs its own complaints about terms; the loader reports them as errors.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Serialize a selection of the built dataset in any registered RDF format.
+
+Quad formats keep the graph names; triple formats merge the selection into one graph.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from kg.errors import KgError
+from kg.formats import RdfFormat, lookup
+from kg.namespaces import GRAPH, GRAPH_INFERRED, PREFIXES, bind_prefixes, graph_name
+from kg.store import StoreError
+
+SELECTIONS = ("all", "asserted", "inferred")
+
+
+class ExportError(KgError):
+    """The requested graph selection does not exist."""
+
+
+def load_artifact(artifact: Path) -> Dataset:
+    """The built dataset, parsed back from its N-Quads artifact."""
+    if not artifact.is_file():
+        raise StoreError(f"no built artifact at {artifact}; run `kg build` first")
+    dataset = Dataset()
+    dataset.parse(artifact, format="nquads")
+    return dataset
+
+
+def select_graphs(dataset: Dataset, selection: str) -> list[Graph]:
+    """Graphs for `all`, `asserted` (all but inferred), `inferred`, or one graph name."""
+    graphs = sorted((g for g in dataset.graphs() if len(g) > 0), key=lambda g: str(g.identifier))
+    if selection == "all":
+        return graphs
+    if selection == "asserted":
+        return [g for g in graphs if g.identifier != GRAPH_INFERRED]
+    wanted = GRAPH_INFERRED if selection == "inferred" else URIRef(GRAPH[selection])
+    chosen = [g for g in graphs if g.identifier == wanted]
+    if not chosen and selection != "inferred":
+        names = [graph_name(str(g.identifier)) for g in graphs]
+        available = ", ".join([*SELECTIONS, *(n for n in names if n not in SELECTIONS)])
+        raise ExportError(f"no graph named {selection!r}; choose one of: {available}")
+    return chosen
+
+
+def serialize(graphs: list[Graph], fmt: RdfFormat) -> bytes:
+    """Serialize `graphs` in `fmt`: as named graphs for quad formats, else merged."""
+    if fmt.quads:
+        target: Graph = Dataset()
+        for graph in graphs:
+            named = target.graph(graph.identifier)
+            named += graph
+    else:
+        target = Graph()
+        for graph in graphs:
+            target += graph
+    bind_prefixes(target)
+    options: dict[str, object] = {}
+    if fmt.name == "jsonld":
+        options = {"context": dict(PREFIXES), "auto_compact": True}
+    return target.serialize(format=fmt.rdflib_name, encoding="utf-8", **options)
+
+
+def export(artifact: Path, format_name: str, selection: str = "all") -> bytes:
+    """Load the artifact and serialize the selected graphs in the named format."""
+    fmt = lookup(format_name)
+    return serialize(select_graphs(load_artifact(artifact), selection), fmt)

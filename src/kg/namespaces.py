@@ -1,0 +1,223 @@
+"""Every namespace the project uses, its named graphs and the prefix table.
+
+No other module spells out a namespace IRI: they import from here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    XSD,
+    DefinedNamespace,
+)
+
+BASE = "https://w3id.org/syria-talks/"
+
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+
+class KG(DefinedNamespace):
+    """The project vocabulary, closed: using a term the ontology does not declare is an error."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # Classes
+    Agenda: URIRef
+    ArmedGroup: URIRef
+    Attack: URIRef
+    Bloc: URIRef
+    City: URIRef
+    Communique: URIRef
+    Conference: URIRef
+    ConferenceSeries: URIRef
+    Conflict: URIRef
+    Country: URIRef
+    Declaration: URIRef
+    Delegation: URIRef
+    Document: URIRef
+    EncyclopediaArticle: URIRef
+    Envoy: URIRef
+    Government: URIRef
+    Incident: URIRef
+    InternationalOrganization: URIRef
+    Meeting: URIRef
+    Membership: URIRef
+    MilitaryOperation: URIRef
+    NewsReport: URIRef
+    NonGovernmentalOrganization: URIRef
+    Organization: URIRef
+    Party: URIRef
+    Person: URIRef
+    Place: URIRef
+    Plan: URIRef
+    PoliticalGroup: URIRef
+    Proposal: URIRef
+    Report: URIRef
+    Resolution: URIRef
+    SourceDocument: URIRef
+    State: URIRef
+    Statement: URIRef
+    # Properties
+    about: URIRef
+    accuses: URIRef
+    adoptedBy: URIRef
+    adoptedUnanimously: URIRef
+    affiliation: URIRef
+    attendee: URIRef
+    attends: URIRef
+    author: URIRef
+    basedIn: URIRef
+    basedOn: URIRef
+    capitalOf: URIRef
+    casualties: URIRef
+    coChairOf: URIRef
+    condemnedBy: URIRef
+    condemns: URIRef
+    criticises: URIRef
+    date: URIRef
+    dateline: URIRef
+    delegationOf: URIRef
+    endDate: URIRef
+    endorsedBy: URIRef
+    endorses: URIRef
+    envoyOf: URIRef
+    expectedToAttend: URIRef
+    fileName: URIRef
+    hasDelegation: URIRef
+    hasMember: URIRef
+    hasMembership: URIRef
+    hasRound: URIRef
+    headOf: URIRef
+    headedBy: URIRef
+    inResponseTo: URIRef
+    invitedTo: URIRef
+    jobTitle: URIRef
+    locatedIn: URIRef
+    location: URIRef
+    mediator: URIRef
+    member: URIRef
+    memberCount: URIRef
+    memberOf: URIRef
+    metWith: URIRef
+    numberOfRounds: URIRef
+    opposes: URIRef
+    organization: URIRef
+    organizer: URIRef
+    outcome: URIRef
+    partOfSeries: URIRef
+    perpetrated: URIRef
+    perpetrator: URIRef
+    plannedDuration: URIRef
+    plannedStartDate: URIRef
+    produced: URIRef
+    producedAt: URIRef
+    proposedBy: URIRef
+    proposes: URIRef
+    provision: URIRef
+    publisher: URIRef
+    purpose: URIRef
+    quote: URIRef
+    rejects: URIRef
+    represents: URIRef
+    resolutionNumber: URIRef
+    roundNumber: URIRef
+    sha256: URIRef
+    signatory: URIRef
+    source: URIRef
+    sponsor: URIRef
+    startDate: URIRef
+    subOrganizationOf: URIRef
+    supportedBy: URIRef
+    supports: URIRef
+    suspendedOn: URIRef
+    target: URIRef
+    targetDate: URIRef
+    topic: URIRef
+    vetoCount: URIRef
+    vetoedBy: URIRef
+    vetoes: URIRef
+    withdrewFrom: URIRef
+
+ID = Namespace(BASE + "id/")
+SRC = Namespace(BASE + "source/")
+EV = Namespace(BASE + "evidence/")
+GRAPH = Namespace(BASE + "graph/")
+SCHEMA = Namespace("https://schema.org/")
+
+GRAPH_ONTOLOGY = GRAPH["ontology"]
+GRAPH_SOURCES = GRAPH["sources"]
+GRAPH_INFERRED = GRAPH["inferred"]
+
+# Subjects in these namespaces are the project's own individuals; reasoning keeps
+# only inferences about them.
+INSTANCE_NAMESPACES: tuple[str, ...] = (str(ID), str(EV), str(SRC))
+
+PREFIXES: dict[str, str] = {
+    "kg": str(KG),
+    "id": str(ID),
+    "src": str(SRC),
+    "ev": str(EV),
+    "graph": str(GRAPH),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "foaf": str(FOAF),
+    "dcterms": str(DCTERMS),
+    "sh": str(SH),
+}
+
+__all__ = [
+    "BASE", "DCTERMS", "EV", "FOAF", "GRAPH", "GRAPH_INFERRED", "GRAPH_ONTOLOGY",
+    "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "ONTOLOGY_IRI", "ORG", "OWL",
+    "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "SRC", "XSD",
+    "bind_prefixes", "curie", "graph_name", "source_graph",
+]
+
+# Longest namespace first, so "ev:" wins over a shorter namespace it extends.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: len(item[1]), reverse=True)
+# Display form only: '/' is allowed so evidence nodes read as ev:<stem>/<hash>.
+_LOCAL = re.compile(r"[A-Za-z0-9_][\w\-./]*(?<!\.)\Z")
+
+
+def source_graph(stem: str) -> URIRef:
+    """The named graph holding the facts extracted from source `stem`."""
+    return GRAPH[stem]
+
+
+def graph_name(iri: str) -> str:
+    """Short name of a project graph (`ontology`, `inferred`, a stem); else the IRI."""
+    return iri[len(str(GRAPH)) :] if iri.startswith(str(GRAPH)) else iri
+
+
+def curie(iri: str) -> str:
+    """`prefix:local` for display when a known namespace matches, else `<iri>`."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local == "" or _LOCAL.match(local):
+                return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the project prefixes (replacing rdflib's defaults) and return the graph."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph

@@ -1,0 +1,114 @@
+"""One table of settings, each overridable by a `KG_<NAME>` environment variable.
+
+This is the only module that reads the environment. Path defaults may refer to
+settings defined earlier in the table (`{root}`, `{build_dir}`), so moving the
+build directory also moves the artifact unless the artifact is set explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from kg.errors import KgError
+
+ENV_PREFIX = "KG_"
+
+
+class SettingsError(KgError):
+    """A setting has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | float | None
+    help: str
+    kind: type = Path
+
+    @property
+    def env_var(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("root", None, "Project root (default: the checkout holding ontology/, else cwd)"),
+    Setting("ontology_dir", "{root}/ontology", "Directory of OWL ontology files (*.ttl)"),
+    Setting("shapes_dir", "{root}/shapes", "Directory of SHACL shapes files (*.ttl)"),
+    Setting("data_dir", "{root}/data", "Directory of extracted facts, one <stem>.ttl per source"),
+    Setting("sources_dir", "{data_dir}/sources", "Source texts <stem>.txt and their descriptions"),
+    Setting("build_dir", "{root}/build", "Directory for build outputs"),
+    Setting("artifact", "{build_dir}/kg.nq", "The built dataset (N-Quads)"),
+    Setting("summary", "{build_dir}/summary.json", "Build summary (JSON)"),
+    Setting("query_timeout_s", 30.0, "Time limit for one SPARQL query, in seconds", float),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    ontology_dir: Path
+    shapes_dir: Path
+    data_dir: Path
+    sources_dir: Path
+    build_dir: Path
+    artifact: Path
+    summary: Path
+    query_timeout_s: float
+
+
+def default_root() -> Path:
+    """The source checkout when running from one, else the working directory."""
+    checkout = Path(__file__).resolve().parents[2]
+    return checkout if (checkout / "ontology").is_dir() else Path.cwd()
+
+
+def _convert(setting: Setting, raw: object, resolved: dict[str, object]) -> object:
+    if setting.kind is float:
+        try:
+            value = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"{setting.name} ({setting.env_var}) must be a number, got {raw!r}"
+            ) from None
+        if value <= 0:
+            raise SettingsError(f"{setting.name} ({setting.env_var}) must be positive")
+        return value
+    path = Path(str(raw)).expanduser()
+    if setting.name == "root":
+        return path.resolve()
+    return path if path.is_absolute() else resolved["root"] / path  # type: ignore[operator]
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Resolve every setting: explicit override, then `KG_<NAME>`, then the default.
+
+    Overrides whose value is None are ignored, so CLI options can be passed through as-is.
+    """
+    known = {s.name for s in SETTINGS}
+    unknown = set(overrides) - known
+    if unknown:
+        raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    environ = os.environ if env is None else env
+    resolved: dict[str, object] = {}
+    for setting in SETTINGS:
+        raw = overrides.get(setting.name)
+        if raw is None:
+            raw = environ.get(setting.env_var)
+        if raw is None and setting.name == "root":
+            raw = default_root()
+        elif raw is None and isinstance(setting.default, str):
+            # Only defaults are templates; user-given paths are taken literally.
+            raw = setting.default.format(**{k: str(v) for k, v in resolved.items()})
+        elif raw is None:
+            raw = setting.default
+        resolved[setting.name] = _convert(setting, raw, resolved)
+    return Settings(**resolved)  # type: ignore[arg-type]
+
+
+def describe(settings: Settings) -> list[tuple[str, str, str]]:
+    """(environment variable, current value, help) for every setting, in table order."""
+    values = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    return [(s.env_var, str(values[s.name]), s.help) for s in SETTINGS]

@@ -1,0 +1,85 @@
+"""Shared fixtures: copies of the miniature project under tests/fixtures, built or not.
+
+Tests never touch the real ontology/ or data/: every fixture points the settings at a
+copy of tests/fixtures/mini (optionally with an overlay from tests/fixtures/overlays).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import Store
+from rdflib import Namespace
+
+from kg.build import build
+from kg.settings import ENV_PREFIX, Settings, load_settings
+from kg.store import open_store
+
+# The mini project's invented vocabulary: kept out of the project namespace, which is closed.
+FX = Namespace("https://w3id.org/syria-talks/fixture#")
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+OVERLAYS = FIXTURES / "overlays"
+
+
+def copy_project(destination: Path, overlay: str | None = None) -> Path:
+    """A fresh copy of the mini project, with the named overlay's files on top."""
+    project = destination / "project"
+    shutil.copytree(MINI, project)
+    if overlay is not None:
+        shutil.copytree(OVERLAYS / overlay, project, dirs_exist_ok=True)
+    return project
+
+
+def settings_for(root: Path) -> Settings:
+    # env={} so a developer's own KG_* variables cannot leak into the tests.
+    return load_settings(env={}, root=root)
+
+
+@pytest.fixture(autouse=True)
+def _no_kg_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI reads os.environ; strip KG_* so tests see only what they set."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIX):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path)
+
+
+@pytest.fixture
+def mini_settings(mini_project: Path) -> Settings:
+    return settings_for(mini_project)
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[[str | None], Path]:
+    """Factory for variants: make_project("malformed-turtle")."""
+    return lambda overlay=None: copy_project(tmp_path, overlay)
+
+
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The mini project, built once per session (read-only for the tests using it)."""
+    settings = settings_for(copy_project(tmp_path_factory.mktemp("built")))
+    result = build(settings)
+    assert result.written, result.report.text()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def store(built_settings: Settings) -> Store:
+    return open_store(built_settings.artifact)
+
+
+@pytest.fixture
+def runner() -> Iterator[CliRunner]:
+    yield CliRunner()
