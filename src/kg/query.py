@@ -1,6 +1,6 @@
 """Read-only SPARQL over the query store: classify, refuse, run under a deadline.
 
-Plain queries see the union of all named graphs; `GRAPH ?g` still names each one.
+Plain queries see the merge of all named graphs; `GRAPH ?g` still names each one.
 Results come back as plain data (variables + rows of rdflib terms) for the renderers.
 """
 
@@ -167,9 +167,8 @@ def run_query(store: ox.Store, text: str, timeout_s: float) -> QueryResult:
 
     def work() -> None:
         try:
-            # A FROM clause chooses its own default graph; the union flag would override it.
-            answer = store.query(text, prefixes=PREFIXES,
-                                 use_default_graph_as_union=not info.dataset)
+            # The default graph already holds the merge of all graphs (see kg.store).
+            answer = store.query(text, prefixes=PREFIXES)
             outcome["result"] = _collect(answer, cancelled)
         except SyntaxError as error:
             outcome["error"] = QuerySyntaxError(f"SPARQL syntax error: {error}")

@@ -1,10 +1,16 @@
-"""The query store: the built artifact loaded once into an in-memory Oxigraph store."""
+"""The query store: the built artifact loaded once into an in-memory Oxigraph store.
+
+The default graph is the RDF merge of every named graph, materialised once at load:
+a fact stated by three sources then matches once in a plain query, as SPARQL's set
+semantics require (Oxigraph's union-default-graph mode would return it three times),
+while `GRAPH ?g` still tells the sources apart.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from kg.errors import KgError
 
@@ -22,6 +28,8 @@ def open_store(artifact: Path) -> Store:
         store.load(path=str(artifact), format=RdfFormat.N_QUADS)
     except SyntaxError as error:
         raise StoreError(f"{artifact}: not valid N-Quads ({error}); run `kg build` again") from None
+    merged = {(q.subject, q.predicate, q.object) for q in store}
+    store.extend(Quad(s, p, o, DefaultGraph()) for s, p, o in merged)
     return store
 
 
