@@ -164,7 +164,7 @@ def test_stats_after_build(runner, built_root):
     result = kg(runner, "--root", built_root, "stats")
     assert result.exit_code == 0
     assert "Graphs:" in result.stdout and "inferred" in result.stdout
-    raw = kg(runner, "--root", built_root, "stats", "--json")
+    raw = kg(runner, "--root", built_root, "stats", "--format", "json")
     assert json.loads(raw.stdout)["triples"]["inferred"] == 5
 
 

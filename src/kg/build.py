@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from rdflib import Dataset
 
 from kg.atomic import write_atomic
+from kg.evidence import source_counts
 from kg.loader import load_dataset, load_shapes
 from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF, curie, graph_name
 from kg.reasoning import ReasoningResult, infer
@@ -96,6 +97,7 @@ def summarize(checked: Checked, artifact: bytes, settings: Settings) -> dict[str
         "artifact": str(settings.artifact),
         "artifact_sha256": hashlib.sha256(artifact).hexdigest(),
         "triples": {"asserted": total - inferred, "inferred": inferred, "total": total},
+        "sources": source_counts(checked.dataset),
         **counts,
         "inference": {
             "added": checked.reasoning.added,

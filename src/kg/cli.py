@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,6 +16,7 @@ from kg.errors import KgError
 from kg.export import SELECTIONS, export
 from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup_result, names
 from kg.query import run_query
+from kg.report import summary_markdown, summary_text
 from kg.settings import SETTINGS, Settings, load_settings
 from kg.store import open_store
 
@@ -58,37 +58,6 @@ def _settings(ctx: click.Context, **overrides: object) -> Settings:
     return load_settings(**{**ctx.obj, **given})
 
 
-def _table(title: str, rows: Mapping[str, object], headers: tuple[str, ...] = ()) -> list[str]:
-    if not rows:
-        return [f"{title}: none"]
-    width = max(len(k) for k in rows)
-    lines = [(f"{title}:".ljust(width + 2) + "".join(f"  {h:>8}" for h in headers)).rstrip()]
-    for key, value in rows.items():
-        cells = value.values() if isinstance(value, dict) else [value]
-        lines.append(f"  {key:<{width}}" + "".join(f"  {c:>8}" for c in cells))
-    return lines
-
-
-def format_summary(summary: Mapping[str, Any]) -> str:
-    """Human-readable build summary: totals, then counts per graph, class, property."""
-    triples, inference = summary["triples"], summary["inference"]
-    lines = [
-        f"Triples: {triples['total']} ({triples['asserted']} asserted, "
-        f"{triples['inferred']} inferred)",
-        f"Inference: {inference['added']} triples added in {inference['seconds']:.3f} s",
-        f"Validation: {'conforms' if summary['validation']['conforms'] else 'FAILED'} "
-        f"in {summary['validation']['seconds']:.3f} s",
-        f"Built at {summary['built_at']}",
-        "",
-        *_table("Graphs", summary["graphs"]),
-        "",
-        *_table("Classes", summary["classes"]),
-        "",
-        *_table("Properties", summary["properties"], ("asserted", "inferred")),
-    ]
-    return "\n".join(lines)
-
-
 @cli.command()
 @click.option("--artifact", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the built dataset (N-Quads).")
@@ -105,7 +74,7 @@ def build(ctx: click.Context, artifact: Path | None) -> None:
         )
     if result.report.violations:  # warnings only: they do not stop the build
         click.echo(result.report.text(), err=True)
-    click.echo(format_summary(result.summary))
+    click.echo(summary_text(result.summary))
     click.echo(f"\nArtifact: {settings.artifact}\nSummary:  {settings.summary}")
 
 
@@ -162,12 +131,15 @@ def export_cmd(ctx: click.Context, format_name: str, selection: str,
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the raw summary JSON.")
+@click.option("--format", "form", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="text to read, json for programs, markdown for the README.")
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts from the last build: triples per graph, per class, per property."""
+def stats(ctx: click.Context, form: str) -> None:
+    """Counts from the last build: facts per source, triples per graph, class and property."""
     summary = build_mod.read_summary(_settings(ctx))
-    click.echo(json.dumps(summary, indent=2) if as_json else format_summary(summary))
+    renderers = {"text": summary_text, "markdown": summary_markdown,
+                 "json": lambda s: json.dumps(s, indent=2)}
+    click.echo(renderers[form](summary))
 
 
 def main() -> None:

@@ -1,0 +1,74 @@
+"""Build summaries as text for the terminal and as Markdown tables for the README.
+
+The summary is plain data (see build.summarize); these functions only choose a layout.
+The Markdown form leaves out timings so the README changes only when the graph does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+PROJECT_TERMS = "kg:"
+
+
+def _table(title: str, rows: Mapping[str, object], headers: tuple[str, ...] = ()) -> list[str]:
+    if not rows:
+        return [f"{title}: none"]
+    width = max(len(k) for k in rows)
+    lines = [(f"{title}:".ljust(width + 2) + "".join(f"  {h:>8}" for h in headers)).rstrip()]
+    for key, value in rows.items():
+        cells = value.values() if isinstance(value, dict) else [value]
+        lines.append(f"  {key:<{width}}" + "".join(f"  {c:>8}" for c in cells))
+    return lines
+
+
+def summary_text(summary: Mapping[str, Any]) -> str:
+    """Totals, then counts per source, graph, class and property."""
+    triples, inference = summary["triples"], summary["inference"]
+    sources = {stem: {"facts": s["facts"], "quotes": s["evidence"]}
+               for stem, s in summary["sources"].items()}
+    lines = [
+        f"Triples: {triples['total']} ({triples['asserted']} asserted, "
+        f"{triples['inferred']} inferred)",
+        f"Inference: {inference['added']} triples added in {inference['seconds']:.3f} s",
+        f"Validation: {'conforms' if summary['validation']['conforms'] else 'FAILED'} "
+        f"in {summary['validation']['seconds']:.3f} s",
+        f"Built at {summary['built_at']}",
+        "",
+        *_table("Sources", sources, ("facts", "quotes")),
+        "",
+        *_table("Graphs", summary["graphs"]),
+        "",
+        *_table("Classes", summary["classes"]),
+        "",
+        *_table("Properties", summary["properties"], ("asserted", "inferred")),
+    ]
+    return "\n".join(lines)
+
+
+def summary_markdown(summary: Mapping[str, Any]) -> str:
+    """What the graph holds, as the Markdown tables the README embeds."""
+    triples, sources = summary["triples"], summary["sources"]
+    facts = sum(s["facts"] for s in sources.values())
+    quotes = sum(s["evidence"] for s in sources.values())
+    lines = [
+        f"{facts} facts from {len(sources)} sources, backed by {quotes} quotes; "
+        f"{triples['asserted']} triples asserted and {triples['inferred']} inferred by OWL-RL.",
+        "",
+        "| Source | File | Facts | Quotes |",
+        "|---|---|---:|---:|",
+        *(f"| {s['title']} | `{stem}` | {s['facts']} | {s['evidence']} |"
+          for stem, s in sources.items()),
+        "",
+        "| Class | Instances |",
+        "|---|---:|",
+        *(f"| `{name}` | {count} |" for name, count in summary["classes"].items()
+          if name.startswith(PROJECT_TERMS)),
+        "",
+        "| Property | Asserted | Inferred |",
+        "|---|---:|---:|",
+        *(f"| `{name}` | {c['asserted']} | {c['inferred']} |"
+          for name, c in summary["properties"].items() if name.startswith(PROJECT_TERMS)),
+    ]
+    return "\n".join(lines)
