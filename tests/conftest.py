@@ -16,6 +16,7 @@ from pyoxigraph import Store
 from rdflib import Namespace
 
 from kg.build import build
+from kg.query import QueryResult, run_query
 from kg.settings import ENV_PREFIX, Settings, load_settings
 from kg.store import open_store
 
@@ -83,3 +84,25 @@ def store(built_settings: Settings) -> Store:
 @pytest.fixture
 def runner() -> Iterator[CliRunner]:
     yield CliRunner()
+
+
+# The real project, built once per session for the tests that ask questions of the data.
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = load_settings(env={}, root=ROOT, build_dir=tmp_path_factory.mktemp("real-build"))
+    result = build(settings)
+    assert result.written, result.report.text()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def ask(real_settings):
+    store = open_store(real_settings.artifact)
+
+    def run(text: str) -> QueryResult:
+        return run_query(store, text, timeout_s=30)
+
+    return run

@@ -4,36 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rdflib import Literal
 
-from kg.build import build
 from kg.namespaces import GRAPH_INFERRED, ID, SRC, XSD, source_graph
-from kg.query import QueryResult, run_query
-from kg.settings import Settings, load_settings
-from kg.store import open_store
+from kg.query import QueryResult
 
 ROOT = Path(__file__).resolve().parents[1]
 STEMS = sorted(p.stem for p in (ROOT / "data").glob("*.ttl"))
 S_GENEVA_2017, S_RTOP, S_IRAN_FOCUS, S_VIENNA, S_2020 = STEMS
-
-
-@pytest.fixture(scope="session")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = load_settings(env={}, root=ROOT, build_dir=tmp_path_factory.mktemp("real-build"))
-    result = build(settings)
-    assert result.written, result.report.text()
-    return settings
-
-
-@pytest.fixture(scope="session")
-def ask(real_settings):
-    store = open_store(real_settings.artifact)
-
-    def run(text: str) -> QueryResult:
-        return run_query(store, text, timeout_s=30)
-
-    return run
 
 
 def column(result: QueryResult, name: str) -> set:
