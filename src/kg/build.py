@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rdflib import Dataset
+from rdflib import BNode, Dataset
+from rdflib.term import Node
 
 from kg.atomic import write_atomic
 from kg.evidence import source_counts
@@ -53,9 +54,32 @@ def check(settings: Settings) -> Checked:
     return Checked(dataset, reasoning, report, load_seconds)
 
 
+def _stable_blank_nodes(dataset: Dataset) -> Dataset:
+    """A copy whose blank nodes are named by where they stand, not by rdflib's random IDs.
+
+    Each blank node is ranked by the sorted triples it appears in, with blank nodes
+    masked, so the same input always gives the same names (the ontology's RDF lists
+    are the only blank nodes, and no two of them share a shape).
+    """
+    def masked(term: Node) -> str:
+        return "_:" if isinstance(term, BNode) else term.n3()
+
+    contexts: dict[BNode, list[str]] = {}
+    for s, p, o, _ in dataset.quads():
+        for term in (s, o):
+            if isinstance(term, BNode):
+                contexts.setdefault(term, []).append(" ".join(map(masked, (s, p, o))))
+    ranked = sorted(contexts, key=lambda b: sorted(contexts[b]))
+    names = {b: BNode(f"b{i}") for i, b in enumerate(ranked)}
+    stable = Dataset()
+    for s, p, o, g in dataset.quads():
+        stable.add((names.get(s, s), p, names.get(o, o), g))
+    return stable
+
+
 def serialize_artifact(dataset: Dataset) -> bytes:
-    """Every named graph as N-Quads, lines sorted so rebuilds diff cleanly."""
-    text = dataset.serialize(format="nquads")
+    """Every named graph as N-Quads, byte-identical for identical input so rebuilds diff."""
+    text = _stable_blank_nodes(dataset).serialize(format="nquads")
     lines = sorted(line for line in text.splitlines() if line.strip())
     return ("\n".join(lines) + "\n").encode("utf-8")
 
