@@ -19,7 +19,7 @@ from rdflib.term import Node
 from kg.atomic import write_atomic
 from kg.evidence import source_counts
 from kg.loader import load_dataset, load_shapes
-from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF, curie, graph_name
+from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, KG, RDF, RDFS, curie, graph_name
 from kg.reasoning import ReasoningResult, infer
 from kg.settings import Settings
 from kg.store import StoreError
@@ -110,6 +110,16 @@ def _counts(dataset: Dataset) -> dict[str, dict[str, object]]:
     }
 
 
+def _term_comments(dataset: Dataset) -> dict[str, str]:
+    """What each project term means, from the ontology, for readers of the summary."""
+    ontology = dataset.graph(GRAPH_ONTOLOGY)
+    return {
+        curie(str(term)): str(comment)
+        for term, comment in sorted(ontology.subject_objects(RDFS.comment))
+        if str(term).startswith(str(KG))
+    }
+
+
 def summarize(checked: Checked, artifact: bytes, settings: Settings) -> dict[str, object]:
     """The build summary written next to the artifact (and printed by the CLI)."""
     counts = _counts(checked.dataset)
@@ -122,6 +132,7 @@ def summarize(checked: Checked, artifact: bytes, settings: Settings) -> dict[str
         "artifact_sha256": hashlib.sha256(artifact).hexdigest(),
         "triples": {"asserted": total - inferred, "inferred": inferred, "total": total},
         "sources": source_counts(checked.dataset),
+        "terms": _term_comments(checked.dataset),
         **counts,
         "inference": {
             "added": checked.reasoning.added,

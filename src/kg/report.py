@@ -49,7 +49,7 @@ def summary_text(summary: Mapping[str, Any]) -> str:
 
 def summary_markdown(summary: Mapping[str, Any]) -> str:
     """What the graph holds, as the Markdown tables the README embeds."""
-    triples, sources = summary["triples"], summary["sources"]
+    triples, sources, terms = summary["triples"], summary["sources"], summary["terms"]
     facts = sum(s["facts"] for s in sources.values())
     quotes = sum(s["evidence"] for s in sources.values())
     lines = [
@@ -61,14 +61,14 @@ def summary_markdown(summary: Mapping[str, Any]) -> str:
         *(f"| {s['title']} | `{stem}` | {s['facts']} | {s['evidence']} |"
           for stem, s in sources.items()),
         "",
-        "| Class | Instances |",
-        "|---|---:|",
-        *(f"| `{name}` | {count} |" for name, count in summary["classes"].items()
-          if name.startswith(PROJECT_TERMS)),
+        "| Class | Instances | Meaning |",
+        "|---|---:|---|",
+        *(f"| `{name}` | {count} | {terms.get(name, '')} |"
+          for name, count in summary["classes"].items() if name.startswith(PROJECT_TERMS)),
         "",
-        "| Property | Asserted | Inferred |",
-        "|---|---:|---:|",
-        *(f"| `{name}` | {c['asserted']} | {c['inferred']} |"
+        "| Property | Asserted | Inferred | Meaning |",
+        "|---|---:|---:|---|",
+        *(f"| `{name}` | {c['asserted']} | {c['inferred']} | {terms.get(name, '')} |"
           for name, c in summary["properties"].items() if name.startswith(PROJECT_TERMS)),
     ]
     return "\n".join(lines)
