@@ -6,12 +6,16 @@ Results come back as plain data (variables + rows of rdflib terms) for the rende
 
 from __future__ import annotations
 
-import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
+from pyparsing import ParseException, ParseResults
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from kg.errors import KgError
@@ -35,31 +39,13 @@ class QueryTimeout(QueryError):
     """The query ran past the time limit."""
 
 
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
-
-# Just enough of the SPARQL lexer to find keywords outside strings, IRIs and comments.
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w\-:%]|\.(?=[\w\-:%]))*)
-  | (?P<word>[A-Za-z_]\w*)
-  | (?P<other>\S)
-    """,
-    re.VERBOSE,
-)
+FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+         "DescribeQuery": "DESCRIBE"}
 
 
 @dataclass
 class QueryInfo:
-    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE; None if not found
-    update: str | None = None  # first update keyword, if any
+    form: str | None  # SELECT, ASK, CONSTRUCT or DESCRIBE
     service: bool = False
     dataset: list[str] = field(default_factory=list)  # FROM / FROM NAMED graph IRIs
 
@@ -73,45 +59,69 @@ class QueryResult:
     graph: Graph | None = None
 
 
-def _expand(kind: str, text: str, prefixes: dict[str, str], base: str) -> str:
-    if kind == "iri":
-        iri = text[1:-1]
-        return base + iri if base and not re.match(r"[A-Za-z][\w+.-]*:", iri) else iri
-    prefix, _, local = text.partition(":")
-    return prefixes[prefix] + local if prefix in prefixes else text
+def _nodes(node: object) -> Iterator[CompValue]:
+    """Every node of an rdflib SPARQL parse tree."""
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list | tuple | ParseResults):
+        for value in node:
+            yield from _nodes(value)
+
+
+def _parse(text: str) -> ParseResults:
+    """Parse with a full SPARQL grammar; an update is refused, anything unreadable is an error.
+
+    Safety is decided on this parse tree, never on a guess at the text: a query this parser
+    cannot read is not run (Oxigraph would execute a SERVICE that a lexer missed).
+    """
+    try:
+        return parseQuery(text)
+    except (ParseException, ValueError) as error:
+        try:
+            request = parseUpdate(text).request
+        except (ParseException, ValueError):
+            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+        names = ", ".join(op.name for op in request) or "update"
+        raise QueryRefused(f"updates are not allowed ({names}): the store is read-only") from None
+
+
+def _dataset(tree: ParseResults) -> list[str]:
+    """The IRIs of the FROM and FROM NAMED clauses, resolved as the query declares them."""
+    prefixes, base = dict(PREFIXES), ""
+    for declaration in tree[0]:
+        if declaration.name == "Base":
+            base = urljoin(base, str(declaration.iri))
+        elif declaration.name == "PrefixDecl":
+            prefixes[declaration.get("prefix") or ""] = urljoin(base, str(declaration.iri))
+    iris = []
+    for node in _nodes(tree[1]):
+        if node.name != "DatasetClause":
+            continue
+        ref = node.get("default", node.get("named"))
+        if isinstance(ref, CompValue):  # a prefixed name
+            prefix = ref.get("prefix") or ""
+            if prefix not in prefixes:
+                raise QuerySyntaxError(f"SPARQL syntax error: unknown prefix {prefix}:")
+            iris.append(prefixes[prefix] + (ref.get("localname") or ""))
+        else:
+            iris.append(urljoin(base, str(ref)))
+    return iris
 
 
 def classify(text: str) -> QueryInfo:
-    """Find the query form, update keywords, SERVICE and the FROM dataset of a query."""
-    tokens = [(m.lastgroup or "", m.group()) for m in _TOKEN.finditer(text)]
-    tokens = [(kind, value) for kind, value in tokens if kind not in ("comment", "string")]
-    info = QueryInfo(form=None)
-    prefixes, base = dict(PREFIXES), ""
-    for i, (kind, value) in enumerate(tokens):
-        word = value.upper() if kind == "word" else ""
-        following = tokens[i + 1 : i + 4]
-        if word == "PREFIX" and len(following) >= 2 and following[1][0] == "iri":
-            prefixes[following[0][1].rstrip(":")] = following[1][1][1:-1]
-        elif word == "BASE" and following and following[0][0] == "iri":
-            base = following[0][1][1:-1]
-        elif word in FORMS and info.form is None:
-            info.form = word
-        elif word in UPDATE_KEYWORDS and info.update is None:
-            info.update = word
-        elif word == "SERVICE":
-            info.service = True
-        elif word == "FROM":
-            if following and following[0][1].upper() == "NAMED":
-                following = following[1:]
-            if following and following[0][0] in ("iri", "pname"):
-                info.dataset.append(_expand(following[0][0], following[0][1], prefixes, base))
-    return info
+    """The form of a query, whether it calls SERVICE, and its FROM dataset."""
+    tree = _parse(text)
+    return QueryInfo(
+        form=FORMS.get(tree[1].name),
+        service=any(node.name == "ServiceGraphPattern" for node in _nodes(tree[1])),
+        dataset=_dataset(tree),
+    )
 
 
 def check_allowed(info: QueryInfo, graphs: set[str]) -> None:
-    """Raise QueryRefused for anything that writes or reaches outside the store."""
-    if info.update:
-        raise QueryRefused(f"updates are not allowed ({info.update}): the store is read-only")
+    """Raise QueryRefused for anything that reaches outside the store."""
     if info.service:
         raise QueryRefused("SERVICE is not allowed: queries never call other endpoints")
     for iri in info.dataset:
