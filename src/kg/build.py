@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rdflib import BNode, Dataset
-from rdflib.term import Node
+from rdflib.compare import to_canonical_graph
 
-from kg.atomic import write_atomic
+from kg.atomic import write_atomic_all
 from kg.evidence import source_counts
 from kg.loader import load_dataset, load_shapes
 from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, KG, RDF, RDFS, curie, graph_name
@@ -55,25 +55,17 @@ def check(settings: Settings) -> Checked:
 
 
 def _stable_blank_nodes(dataset: Dataset) -> Dataset:
-    """A copy whose blank nodes are named by where they stand, not by rdflib's random IDs.
+    """A copy whose blank nodes carry canonical names instead of rdflib's random ones.
 
-    Each blank node is ranked by the sorted triples it appears in, with blank nodes
-    masked, so the same input always gives the same names (the ontology's RDF lists
-    are the only blank nodes, and no two of them share a shape).
+    Each graph is canonicalised on its own: every file is parsed separately, so no
+    blank node is shared between graphs.
     """
-    def masked(term: Node) -> str:
-        return "_:" if isinstance(term, BNode) else term.n3()
-
-    contexts: dict[BNode, list[str]] = {}
-    for s, p, o, _ in dataset.quads():
-        for term in (s, o):
-            if isinstance(term, BNode):
-                contexts.setdefault(term, []).append(" ".join(map(masked, (s, p, o))))
-    ranked = sorted(contexts, key=lambda b: sorted(contexts[b]))
-    names = {b: BNode(f"b{i}") for i, b in enumerate(ranked)}
     stable = Dataset()
-    for s, p, o, g in dataset.quads():
-        stable.add((names.get(s, s), p, names.get(o, o), g))
+    for graph in dataset.graphs():
+        has_blank = any(isinstance(term, BNode) for triple in graph for term in triple)
+        target = stable.graph(graph.identifier)
+        for triple in to_canonical_graph(graph) if has_blank else graph:
+            target.add(triple)
     return stable
 
 
@@ -156,8 +148,10 @@ def build(settings: Settings) -> BuildResult:
     artifact = serialize_artifact(checked.dataset)
     summary = summarize(checked, artifact, settings)
     summary["build_seconds"] = round(time.perf_counter() - started, 3)
-    write_atomic(settings.artifact, artifact)
-    write_atomic(settings.summary, (json.dumps(summary, indent=2) + "\n").encode("utf-8"))
+    write_atomic_all([
+        (settings.artifact, artifact),
+        (settings.summary, (json.dumps(summary, indent=2) + "\n").encode("utf-8")),
+    ])
     return BuildResult(checked.report, written=True, summary=summary)
 
 
