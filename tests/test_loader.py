@@ -65,6 +65,39 @@ def test_syntax_errors_report_the_line(tmp_path: Path, text: str, line: int):
 
 
 @pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        # Non-ASCII text before the error must not shift the column.
+        ('@prefix ex: <http://e/> .\nex:a ex:b "Sinirlioğlu’s “quote”" .\nex:a ex:b ex:c ex:d .\n',
+         3, 16),
+        # A blank line inside a statement must not shift the line; the parser stops
+        # right after "ex:d", where an object list should follow.
+        ("@prefix ex: <http://e/> .\nex:a ex:b\n\n    ex:c ;\n    ex:d , .\n", 5, 9),
+    ],
+)
+def test_syntax_errors_report_line_and_column(tmp_path: Path, text: str, line: int, column: int):
+    path = tmp_path / "broken.ttl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError, match=rf"^{re.escape(str(path))}:{line}:{column}: "):
+        parse_turtle(path)
+
+
+@pytest.mark.parametrize("stem", ["inferred", "ontology", "sources", "all", "asserted"])
+def test_a_source_may_not_take_a_reserved_name(mini_settings, stem):
+    (mini_settings.data_dir / f"{stem}.ttl").write_text("", encoding="utf-8")
+    (mini_settings.sources_dir / f"{stem}.txt").write_text("text", encoding="utf-8")
+    with pytest.raises(LoadError, match="belong to the project's own graphs"):
+        load_dataset(mini_settings)
+
+
+def test_no_data_files_is_a_load_error(mini_settings):
+    for path in mini_settings.data_dir.glob("*.ttl"):
+        path.unlink()
+    with pytest.raises(LoadError, match="no extracted data"):
+        load_dataset(mini_settings)
+
+
+@pytest.mark.parametrize(
     ("text", "fragment"),
     [
         ('<http://e/a> <http://e/b> "x"^^<http://www.w3.org/2001/XMLSchema#date> .',
@@ -101,5 +134,5 @@ def test_shapes_are_merged(mini_settings):
     assert len(shapes) > 0
     extra = mini_settings.shapes_dir / "broken.ttl"
     extra.write_text("this is not turtle\n", encoding="utf-8")
-    with pytest.raises(LoadError, match=rf"{re.escape(str(extra))}:1"):
+    with pytest.raises(LoadError, match=rf"{re.escape(str(extra))}:1:"):
         load_shapes(mini_settings)

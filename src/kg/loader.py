@@ -15,7 +15,13 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import KgError
-from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_SOURCES, bind_prefixes, source_graph
+from kg.namespaces import (
+    GRAPH_ONTOLOGY,
+    GRAPH_SOURCES,
+    RESERVED_NAMES,
+    bind_prefixes,
+    source_graph,
+)
 from kg.settings import Settings
 
 
@@ -29,16 +35,19 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _syntax_message(path: Path, error: BadSyntax) -> str:
-    # BadSyntax keeps a 0-based line count, the input and the offending offset; its
-    # str() repeats a long excerpt, so report file:line:column and the reason only.
-    line = error.lines + 1
+    # BadSyntax holds the document (UTF-8 bytes of the parsed text), a character offset
+    # into that text and the reason; its own line count is off inside multi-line
+    # statements, so the position is recomputed from the offset. Its str() repeats a
+    # long excerpt, so report file:line:column and the reason only.
     why = getattr(error, "_why", None)
     offset = getattr(error, "_i", None)
     source = getattr(error, "_str", None)
     if why is None or offset is None or not isinstance(source, bytes):
-        return f"{path}:{line}: bad Turtle syntax: {error}"
-    line_start = source.rfind(b"\n", 0, offset) + 1
-    column = len(source[line_start:offset].decode("utf-8", "replace")) + 1
+        return f"{path}:{error.lines + 1}: bad Turtle syntax: {error}"
+    text = source.decode("utf-8", "replace")
+    offset = min(max(offset, 0), len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return f"{path}:{line}:{column}: bad Turtle syntax: {why}"
 
 
@@ -82,9 +91,17 @@ def turtle_files(directory: Path) -> list[Path]:
 def check_sources(settings: Settings) -> list[Path]:
     """The data files, each of which must come with its source text."""
     data_files = turtle_files(settings.data_dir)
+    if not data_files:
+        raise LoadError(f"{settings.data_dir}: no extracted data (*.ttl) files")
     bad = [str(p) for p in data_files if not _STEM.match(p.stem)]
     if bad:
         raise LoadError(f"file names must be [A-Za-z0-9_.-] only: {', '.join(bad)}")
+    reserved = [str(p) for p in data_files if p.stem in RESERVED_NAMES]
+    if reserved:
+        raise LoadError(
+            f"{', '.join(reserved)}: the names {', '.join(sorted(RESERVED_NAMES))} "
+            "belong to the project's own graphs and export selections"
+        )
     missing = [
         p for p in data_files if not (settings.sources_dir / f"{p.stem}.txt").is_file()
     ]

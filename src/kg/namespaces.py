@@ -159,6 +159,8 @@ SCHEMA = Namespace("https://schema.org/")
 GRAPH_ONTOLOGY = GRAPH["ontology"]
 GRAPH_SOURCES = GRAPH["sources"]
 GRAPH_INFERRED = GRAPH["inferred"]
+# Names a source stem may not take: the project's own graphs and the export selections.
+RESERVED_NAMES = frozenset({"ontology", "sources", "inferred", "all", "asserted"})
 
 # Subjects in these namespaces are the project's own individuals; reasoning keeps
 # only inferences about them.
@@ -186,7 +188,7 @@ PREFIXES: dict[str, str] = {
 __all__ = [
     "BASE", "DCTERMS", "EV", "FOAF", "GRAPH", "GRAPH_INFERRED", "GRAPH_ONTOLOGY",
     "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "ONTOLOGY_IRI", "ORG", "OWL",
-    "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH", "SKOS", "SRC", "XSD",
+    "PREFIXES", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA", "SH", "SKOS", "SRC", "XSD",
     "bind_prefixes", "curie", "graph_name", "source_graph",
 ]
 
