@@ -192,3 +192,46 @@ def test_settings_resolution(tmp_path):
     assert load_settings(env={"KG_QUERY_TIMEOUT_S": "2.5"}, root=tmp_path).query_timeout_s == 2.5
     explicit = load_settings(env={"KG_ARTIFACT": "/x/a.nq"}, root=tmp_path, artifact="b.nq")
     assert explicit.artifact == tmp_path / "b.nq"
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "1e10", "0", "-3"])
+def test_an_unusable_time_limit_is_a_clean_error(runner, built_root, timeout):
+    result = kg(runner, "--root", built_root, "query", "ASK {}", "--timeout", timeout)
+    assert_clean_error(result, "query_timeout_s")
+
+
+def test_a_query_file_that_is_not_utf8_is_a_usage_error(runner, built_root, tmp_path):
+    query_file = tmp_path / "latin1.rq"
+    query_file.write_bytes('SELECT * { ?s rdfs:label "Sinirlio\u011flu" }'.encode("utf-16"))
+    result = kg(runner, "--root", built_root, "query", "--file", str(query_file))
+    assert result.exit_code == 2 and "not UTF-8" in result.output
+
+
+def test_export_of_a_damaged_artifact_is_a_clean_error(runner, mini_project):
+    (mini_project / "build").mkdir()
+    (mini_project / "build" / "kg.nq").write_bytes(b"this is not n-quads\n")
+    result = kg(runner, "--root", str(mini_project), "export")
+    assert_clean_error(result, "not valid N-Quads")
+
+
+@pytest.mark.parametrize("content", ["[]", "{}", '{"triples": {}}', "\xff"])
+def test_stats_on_a_foreign_summary_is_a_clean_error(runner, mini_project, content):
+    (mini_project / "build").mkdir()
+    (mini_project / "build" / "summary.json").write_bytes(content.encode("latin-1"))
+    result = kg(runner, "--root", str(mini_project), "stats")
+    assert_clean_error(result, "run `kg build`")
+
+
+def test_a_relative_artifact_option_is_taken_from_the_working_directory(
+    runner, mini_project, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = kg(runner, "--root", str(mini_project), "build", "--artifact", "here.nq")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "here.nq").is_file()
+
+
+def test_tsv_keeps_one_result_per_line(runner, built_root):
+    text = 'SELECT ?x { VALUES ?x { "a\\tb" "line1\\nline2" } }'
+    result = kg(runner, "--root", built_root, "query", text, "--format", "tsv")
+    assert result.stdout.splitlines() == ["?x", '"a\\tb"', '"line1\\nline2"']

@@ -155,11 +155,24 @@ def build(settings: Settings) -> BuildResult:
     return BuildResult(checked.report, written=True, summary=summary)
 
 
+SUMMARY_KEYS = frozenset(
+    {"built_at", "triples", "sources", "terms", "graphs", "classes", "properties",
+     "inference", "validation"}
+)
+
+
 def read_summary(settings: Settings) -> dict[str, object]:
     """The summary of the last successful build."""
     if not settings.summary.is_file():
         raise StoreError(f"no build summary at {settings.summary}; run `kg build` first")
     try:
-        return json.loads(settings.summary.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
+        summary = json.loads(settings.summary.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise StoreError(f"{settings.summary}: unreadable ({error}); run `kg build`") from None
+    missing = SUMMARY_KEYS - set(summary) if isinstance(summary, dict) else SUMMARY_KEYS
+    if missing:
+        raise StoreError(
+            f"{settings.summary}: not a summary of this version of kg (lacks "
+            f"{', '.join(sorted(missing))}); run `kg build`"
+        )
+    return summary

@@ -64,7 +64,8 @@ def _settings(ctx: click.Context, **overrides: object) -> Settings:
 @click.pass_context
 def build(ctx: click.Context, artifact: Path | None) -> None:
     """Load, reason, validate and write the artifact (only if everything passes)."""
-    settings = _settings(ctx, artifact=artifact)
+    # A path typed on the command line is relative to where the user stands.
+    settings = _settings(ctx, artifact=artifact.resolve() if artifact else None)
     result = build_mod.build(settings)
     if not result.written:
         click.echo(result.report.text(), err=True)
@@ -105,7 +106,10 @@ def query(ctx: click.Context, query_text: str | None, query_file: TextIO | None,
     """
     if (query_text is None) == (query_file is None):
         raise click.UsageError("give the query either as an argument or with --file")
-    text = query_text if query_text is not None else query_file.read()  # type: ignore[union-attr]
+    try:
+        text = query_text if query_text is not None else query_file.read()  # type: ignore[union-attr]
+    except UnicodeDecodeError:
+        raise click.BadParameter("the query file is not UTF-8 text", param_hint="--file") from None
     settings = _settings(ctx, query_timeout_s=timeout)
     result = run_query(open_store(settings.artifact), text, settings.query_timeout_s)
     click.echo(lookup_result(format_name).render(result), nl=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.exceptions import ParserError
 
 from kg.errors import KgError
 from kg.formats import RdfFormat, lookup
@@ -26,7 +27,10 @@ def load_artifact(artifact: Path) -> Dataset:
     if not artifact.is_file():
         raise StoreError(f"no built artifact at {artifact}; run `kg build` first")
     dataset = Dataset()
-    dataset.parse(artifact, format="nquads")
+    try:
+        dataset.parse(artifact, format="nquads")
+    except (ParserError, UnicodeDecodeError) as error:
+        raise StoreError(f"{artifact}: not valid N-Quads ({error}); run `kg build` again") from None
     return dataset
 
 

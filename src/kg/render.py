@@ -64,12 +64,25 @@ def render_csv(result: QueryResult) -> str:
     return out.getvalue()
 
 
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _tsv_term(term: Node) -> str:
+    # A literal on one line, escaped as in N-Triples, so tabs and newlines cannot split it.
+    if isinstance(term, Literal):
+        text = str(term).translate(_NT_ESCAPES)
+        if term.language:
+            return f'"{text}"@{term.language}'
+        return f'"{text}"^^<{term.datatype}>' if term.datatype else f'"{text}"'
+    return term.n3()
+
+
 def render_tsv(result: QueryResult) -> str:
     if result.kind != "select":
         return render_table(result)
     # SPARQL 1.1 TSV: ?var headers, terms in their Turtle/N-Triples encoding.
     lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in result.rows]
+    lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in result.rows]
     return "\n".join(lines) + "\n"
 
 

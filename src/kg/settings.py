@@ -7,14 +7,16 @@ build directory also moves the artifact unless the artifact is set explicitly.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
 
 ENV_PREFIX = "KG_"
+MAX_SECONDS = 86400.0  # a day: beyond that a "time limit" is no limit at all
 
 
 class SettingsError(KgError):
@@ -73,8 +75,11 @@ def _convert(setting: Setting, raw: object, resolved: dict[str, object]) -> obje
             raise SettingsError(
                 f"{setting.name} ({setting.env_var}) must be a number, got {raw!r}"
             ) from None
-        if value <= 0:
-            raise SettingsError(f"{setting.name} ({setting.env_var}) must be positive")
+        if not math.isfinite(value) or not 0 < value <= MAX_SECONDS:
+            raise SettingsError(
+                f"{setting.name} ({setting.env_var}) must be a number of seconds "
+                f"above 0 and at most {MAX_SECONDS:g}, got {raw!r}"
+            )
         return value
     path = Path(str(raw)).expanduser()
     if setting.name == "root":
@@ -100,15 +105,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         if raw is None and setting.name == "root":
             raw = default_root()
         elif raw is None and isinstance(setting.default, str):
-            # Only defaults are templates; user-given paths are taken literally.
+            # Only defaults are templates; a relative path given by the user (an option or a
+            # KG_* variable) is taken from the project root, like the defaults.
             raw = setting.default.format(**{k: str(v) for k, v in resolved.items()})
         elif raw is None:
             raw = setting.default
         resolved[setting.name] = _convert(setting, raw, resolved)
     return Settings(**resolved)  # type: ignore[arg-type]
 
-
-def describe(settings: Settings) -> list[tuple[str, str, str]]:
-    """(environment variable, current value, help) for every setting, in table order."""
-    values = {f.name: getattr(settings, f.name) for f in fields(settings)}
-    return [(s.env_var, str(values[s.name]), s.help) for s in SETTINGS]
