@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import owlrl
 import pytest
 from pyshacl import validate
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.namespaces import BASE, KG, OWL, RDF, RDFS, SCHEMA, SH
+from kg.reasoning import expand
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_FILE = ROOT / "shapes" / "peace-talks.shapes.ttl"
@@ -69,9 +69,7 @@ def check(fixture: Path, *, reason: bool = False) -> Outcome:
     data = Graph().parse(fixture)
     data += ontology()
     if reason:
-        owlrl.DeductiveClosure(
-            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-        ).expand(data)
+        expand(data)
     conforms, results, text = validate(
         data, shacl_graph=shapes_graph(), inference="none", advanced=True
     )

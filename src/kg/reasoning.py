@@ -80,12 +80,8 @@ def merge(graphs: Iterable[Graph]) -> Graph:
     return merged
 
 
-def infer(dataset: Dataset) -> ReasoningResult:
-    """Materialise the OWL-RL closure into GRAPH_INFERRED, replacing earlier inferences."""
-    started = time.perf_counter()
-    asserted = merge(asserted_graphs(dataset))
-    closure = Graph()
-    closure += asserted
+def expand(graph: Graph) -> None:
+    """Add the OWL 2 RL closure of `graph` to it, in place, as the build does."""
     # improved_datatypes=False: otherwise owlrl swaps its own lexical converters into
     # rdflib process-wide and never fully restores them; they reject valid values such
     # as xsd:gMonthDay "--03-01", which then fail SHACL datatype checks.
@@ -94,7 +90,16 @@ def infer(dataset: Dataset) -> ReasoningResult:
         improved_datatypes=False,
         axiomatic_triples=False,
         datatype_axioms=False,
-    ).expand(closure)
+    ).expand(graph)
+
+
+def infer(dataset: Dataset) -> ReasoningResult:
+    """Materialise the OWL-RL closure into GRAPH_INFERRED, replacing earlier inferences."""
+    started = time.perf_counter()
+    asserted = merge(asserted_graphs(dataset))
+    closure = Graph()
+    closure += asserted
+    expand(closure)
     dataset.remove_graph(GRAPH_INFERRED)
     inferred = dataset.graph(GRAPH_INFERRED)
     for triple in closure:
