@@ -13,7 +13,7 @@ from rdflib.exceptions import ParserError
 from kg.errors import KgError
 from kg.formats import RdfFormat, lookup
 from kg.namespaces import GRAPH, GRAPH_INFERRED, PREFIXES, bind_prefixes, graph_name
-from kg.store import StoreError
+from kg.store import damaged, require_artifact
 
 SELECTIONS = ("all", "asserted", "inferred")
 
@@ -24,13 +24,11 @@ class ExportError(KgError):
 
 def load_artifact(artifact: Path) -> Dataset:
     """The built dataset, parsed back from its N-Quads artifact."""
-    if not artifact.is_file():
-        raise StoreError(f"no built artifact at {artifact}; run `kg build` first")
     dataset = Dataset()
     try:
-        dataset.parse(artifact, format="nquads")
+        dataset.parse(require_artifact(artifact), format="nquads")
     except (ParserError, UnicodeDecodeError) as error:
-        raise StoreError(f"{artifact}: not valid N-Quads ({error}); run `kg build` again") from None
+        raise damaged(artifact, error) from None
     return dataset
 
 

@@ -19,15 +19,24 @@ class StoreError(KgError):
     """The artifact is missing or cannot be loaded."""
 
 
-def open_store(artifact: Path) -> Store:
-    """Load the N-Quads artifact into a fresh in-memory store."""
+def require_artifact(artifact: Path) -> Path:
+    """The artifact's path, or a StoreError that says how to make it."""
     if not artifact.is_file():
         raise StoreError(f"no built artifact at {artifact}; run `kg build` first")
+    return artifact
+
+
+def damaged(artifact: Path, error: Exception) -> StoreError:
+    return StoreError(f"{artifact}: not valid N-Quads ({error}); run `kg build` again")
+
+
+def open_store(artifact: Path) -> Store:
+    """Load the N-Quads artifact into a fresh in-memory store."""
     store = Store()
     try:
-        store.load(path=str(artifact), format=RdfFormat.N_QUADS)
+        store.load(path=str(require_artifact(artifact)), format=RdfFormat.N_QUADS)
     except SyntaxError as error:
-        raise StoreError(f"{artifact}: not valid N-Quads ({error}); run `kg build` again") from None
+        raise damaged(artifact, error) from None
     merged = {(q.subject, q.predicate, q.object) for q in store}
     store.extend(Quad(s, p, o, DefaultGraph()) for s, p, o in merged)
     return store
