@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from kg.evidence import evidence_nodes, facts
 from kg.namespaces import DCTERMS, EV, ID, KG, RDF, RDFS, SKOS, SRC
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +18,6 @@ DATA = ROOT / "data"
 SOURCES = DATA / "sources"
 SEEDS = ROOT.parent / "shared" / "seeds"
 STEMS = sorted(p.stem for p in DATA.glob("*.ttl"))
-NAMING = {RDF.type, RDFS.label, SKOS.altLabel}
 # Properties whose literal values are the source's own words, so they must occur in the quote.
 VERBATIM_VALUES = {KG.provision, KG.topic, KG.purpose, KG.outcome, KG.casualties, KG.jobTitle}
 
@@ -37,16 +37,6 @@ def load(path: Path) -> Graph:
 @pytest.fixture(scope="module", params=STEMS)
 def extraction(request) -> tuple[str, Graph]:
     return request.param, load(DATA / f"{request.param}.ttl")
-
-
-def evidence_nodes(graph: Graph) -> list[URIRef]:
-    return list(graph.subjects(RDF.type, RDF.Statement))
-
-
-def facts(graph: Graph):
-    for s, p, o in graph:
-        if p not in NAMING and not str(s).startswith(str(EV)):
-            yield s, p, o
 
 
 def test_five_sources_each_with_text_and_extraction():
