@@ -10,10 +10,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from pyoxigraph import Store
-from rdflib import Namespace
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from kg.build import build
 from kg.query import QueryResult, run_query
@@ -103,6 +105,23 @@ def ask(real_settings):
     store = open_store(real_settings.artifact)
 
     def run(text: str) -> QueryResult:
-        return run_query(store, text, timeout_s=30)
+        result = run_query(store, text, timeout_s=30)
+        result.rows = [tuple(None if t is None else to_rdflib(t) for t in row)
+                       for row in result.rows]
+        return result
 
     return run
+
+
+def to_rdflib(term: object) -> Node:
+    """An Oxigraph result term as the rdflib term the data tests compare against."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal), term
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -14,8 +14,9 @@ from kg import build as build_mod
 from kg.atomic import write_atomic
 from kg.errors import KgError
 from kg.export import SELECTIONS, export
-from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup_result, names
+from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup, lookup_result, names
 from kg.query import run_query
+from kg.render import render_graph
 from kg.report import summary_markdown, summary_text
 from kg.settings import SETTINGS, Settings, load_settings
 from kg.store import open_store
@@ -94,7 +95,8 @@ def validate(ctx: click.Context) -> None:
 @click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
               help="Read the query from a file ('-' for stdin).")
 @click.option("--format", "format_name", default="table", show_default=True,
-              type=click.Choice(names(RESULT_FORMATS)), help="Result format.")
+              type=click.Choice(list(dict.fromkeys(names(RESULT_FORMATS) + names(RDF_FORMATS)))),
+              help="Result format; CONSTRUCT and DESCRIBE take an RDF format (default ttl).")
 @click.option("--timeout", type=float, help="Time limit in seconds (query_timeout_s).")
 @click.pass_context
 def query(ctx: click.Context, query_text: str | None, query_file: TextIO | None,
@@ -102,7 +104,8 @@ def query(ctx: click.Context, query_text: str | None, query_file: TextIO | None,
     """Run a read-only SPARQL query over the built artifact (all graphs as default).
 
     The project prefixes (kg:, id:, ev:, src:, graph:, rdf:, rdfs:, owl:, ...) are
-    predeclared. CONSTRUCT and DESCRIBE results are printed as Turtle.
+    predeclared. CONSTRUCT and DESCRIBE results are printed as Turtle unless --format
+    names an RDF format.
     """
     if (query_text is None) == (query_file is None):
         raise click.UsageError("give the query either as an argument or with --file")
@@ -112,7 +115,12 @@ def query(ctx: click.Context, query_text: str | None, query_file: TextIO | None,
         raise click.BadParameter("the query file is not UTF-8 text", param_hint="--file") from None
     settings = _settings(ctx, query_timeout_s=timeout)
     result = run_query(open_store(settings.artifact), text, settings.query_timeout_s)
-    click.echo(lookup_result(format_name).render(result), nl=False)
+    if result.kind == "graph":
+        rdf = lookup(format_name) if format_name in names(RDF_FORMATS) else lookup("ttl")
+        output = render_graph(result, rdf.ox_format)
+    else:
+        output = lookup_result(format_name).render(result)
+    click.echo(output, nl=False)
 
 
 @cli.command("export")
@@ -144,6 +152,26 @@ def stats(ctx: click.Context, form: str) -> None:
     renderers = {"text": summary_text, "markdown": summary_markdown,
                  "json": lambda s: json.dumps(s, indent=2)}
     click.echo(renderers[form](summary))
+
+
+@cli.command()
+@click.option("--host", help="Interface to listen on (setting host, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (setting port, default 5000).")
+@click.option("--workers", type=int, help="Worker processes (setting workers).")
+@click.option("--threads", type=int, help="Request threads per worker (setting threads).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None,
+          threads: int | None) -> None:
+    """Serve the SPARQL endpoint and pages over the built artifact (built first if missing).
+
+    The endpoint is /sparql (SPARQL 1.1 Protocol, read-only), the query page /query.
+    """
+    settings = _settings(ctx, host=host, port=port, workers=workers, threads=threads)
+    from kg.web.server import serve as run_server  # Flask and gunicorn load only here
+
+    click.echo(f"Serving http://{settings.host}:{settings.port}/query "
+               f"(SPARQL endpoint /sparql)", err=True)
+    run_server(settings)
 
 
 def main() -> None:

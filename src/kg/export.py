@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.exceptions import ParserError
 
@@ -64,6 +65,18 @@ def serialize(graphs: list[Graph], fmt: RdfFormat) -> bytes:
     if fmt.name == "jsonld":
         options = {"context": dict(PREFIXES), "auto_compact": True}
     return target.serialize(format=fmt.rdflib_name, encoding="utf-8", **options)
+
+
+def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
+    """One graph in `fmt`; a quad format holds it as its default graph."""
+    if fmt.name in ("trig", "nq"):  # rdflib would put a plain graph in a blank-node graph
+        triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"),
+                           format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=fmt.ox_format, prefixes=PREFIXES)
+    options: dict[str, object] = {}
+    if fmt.name == "jsonld":
+        options = {"context": dict(PREFIXES), "auto_compact": True}
+    return bind_prefixes(graph).serialize(format=fmt.rdflib_name, encoding="utf-8", **options)
 
 
 def export(artifact: Path, format_name: str, selection: str = "all") -> bytes:

@@ -1,7 +1,7 @@
-"""One registry of the formats the project reads and writes.
+"""One registry of the formats the project reads and writes, and content negotiation.
 
-RDF formats (for `kg export` and, later, content negotiation) and query-result
-formats (for `kg query`), each found by name, alias, extension or media type.
+RDF formats (for exports and CONSTRUCT/DESCRIBE results) and query-result formats (for
+SELECT/ASK results), each found by name, alias, extension or media type.
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
 from kg.errors import KgError
 from kg.query import QueryResult
-from kg.render import render_csv, render_json, render_table, render_tsv
+from kg.render import render_csv, render_json, render_table, render_tsv, render_xml
 
 
 class UnsupportedFormat(KgError):
@@ -26,7 +30,14 @@ class RdfFormat:
     rdflib_name: str  # serializer/parser plugin name
     extension: str
     quads: bool  # holds named graphs
+    ox_format: ox.RdfFormat
     aliases: tuple[str, ...] = ()
+    other_media_types: tuple[str, ...] = ()  # also accepted in an Accept header
+    charset: bool = True  # a text format whose media type takes `charset=utf-8`
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.other_media_types)
 
 
 @dataclass(frozen=True)
@@ -34,26 +45,42 @@ class ResultFormat:
     name: str
     media_type: str
     extension: str
-    render: Callable[[QueryResult], str]
+    render: Callable[[QueryResult], bytes]
     aliases: tuple[str, ...] = ()
+    other_media_types: tuple[str, ...] = ()
+    endpoint: bool = True  # offered by the SPARQL endpoint (the table is for the terminal)
+    charset: bool = True
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.other_media_types)
 
 
 F = TypeVar("F", RdfFormat, ResultFormat)
 
+# Order is preference: the first is what `*/*` or no Accept header gets.
 RDF_FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("ttl", "text/turtle", "turtle", "ttl", False, ("turtle",)),
-    RdfFormat("nt", "application/n-triples", "nt", "nt", False, ("ntriples", "n-triples")),
-    RdfFormat("xml", "application/rdf+xml", "xml", "rdf", False, ("rdf", "rdfxml", "owl")),
-    RdfFormat("jsonld", "application/ld+json", "json-ld", "jsonld", True, ("json-ld",)),
-    RdfFormat("nq", "application/n-quads", "nquads", "nq", True, ("nquads", "n-quads")),
-    RdfFormat("trig", "application/trig", "trig", "trig", True),
+    RdfFormat("ttl", "text/turtle", "turtle", "ttl", False, ox.RdfFormat.TURTLE, ("turtle",),
+              ("application/x-turtle",)),
+    RdfFormat("jsonld", "application/ld+json", "json-ld", "jsonld", True, ox.RdfFormat.JSON_LD,
+              ("json-ld",), ("application/json",), charset=False),
+    RdfFormat("nt", "application/n-triples", "nt", "nt", False, ox.RdfFormat.N_TRIPLES,
+              ("ntriples", "n-triples"), ("text/plain",)),
+    RdfFormat("xml", "application/rdf+xml", "xml", "rdf", False, ox.RdfFormat.RDF_XML,
+              ("rdf", "rdfxml", "owl"), ("application/xml", "text/xml"), charset=False),
+    RdfFormat("trig", "application/trig", "trig", "trig", True, ox.RdfFormat.TRIG),
+    RdfFormat("nq", "application/n-quads", "nquads", "nq", True, ox.RdfFormat.N_QUADS,
+              ("nquads", "n-quads")),
 )
 
 RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("table", "text/plain", "txt", render_table, ("text",)),
+    ResultFormat("json", "application/sparql-results+json", "srj", render_json, ("srj",),
+                 ("application/json",), charset=False),
+    ResultFormat("xml", "application/sparql-results+xml", "srx", render_xml, ("srx",),
+                 ("application/xml", "text/xml"), charset=False),
     ResultFormat("csv", "text/csv", "csv", render_csv),
     ResultFormat("tsv", "text/tab-separated-values", "tsv", render_tsv),
-    ResultFormat("json", "application/sparql-results+json", "srj", render_json, ("srj",)),
+    ResultFormat("table", "text/plain", "txt", render_table, ("text",), endpoint=False),
 )
 
 
@@ -78,3 +105,34 @@ def lookup_result(name_or_media_type: str) -> ResultFormat:
 
 def names(registry: Iterable[RdfFormat | ResultFormat]) -> list[str]:
     return [fmt.name for fmt in registry]
+
+
+def content_type(fmt: RdfFormat | ResultFormat) -> str:
+    return f"{fmt.media_type}; charset=utf-8" if fmt.charset else fmt.media_type
+
+
+def negotiate(candidates: Iterable[F], accept: str | None, format_name: str | None = None,
+              extra: tuple[str, ...] = ()) -> F | str | None:
+    """The format a client asked for: by name (`?format=` or a suffix), else by Accept.
+
+    `extra` are media types the caller serves itself (such as text/html); when one of them
+    wins, it is returned as a string. None means nothing fits (406). q-values, wildcards
+    and the candidates' order (on ties) decide, as Werkzeug's best_match does.
+    """
+    candidates = list(candidates)
+    if format_name:
+        wanted = format_name.strip().lower().lstrip(".")
+        for fmt in candidates:
+            if wanted in (fmt.name, fmt.extension, *fmt.aliases, *fmt.media_types):
+                return fmt
+        return next((t for t in extra if wanted in (t, t.split("/")[-1])), None)
+    by_type: dict[str, F | str] = {}
+    for fmt in candidates:
+        for media_type in fmt.media_types:
+            by_type.setdefault(media_type, fmt)
+    for media_type in extra:
+        by_type.setdefault(media_type, media_type)
+    if not accept or not accept.strip():
+        return candidates[0] if candidates else None
+    best = parse_accept_header(accept, MIMEAccept).best_match(list(by_type))
+    return None if best is None else by_type[best]

@@ -18,6 +18,7 @@ from rdflib.namespace import (
     RDFS,
     SH,
     SKOS,
+    VOID,
     XSD,
     DefinedNamespace,
 )
@@ -155,6 +156,10 @@ SRC = Namespace(BASE + "source/")
 EV = Namespace(BASE + "evidence/")
 GRAPH = Namespace(BASE + "graph/")
 SCHEMA = Namespace("https://schema.org/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+DATASET_IRI = URIRef(BASE + "dataset")
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 GRAPH_ONTOLOGY = GRAPH["ontology"]
 GRAPH_SOURCES = GRAPH["sources"]
@@ -183,13 +188,15 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "dcterms": str(DCTERMS),
     "sh": str(SH),
+    "sd": str(SD),
+    "void": str(VOID),
 }
 
 __all__ = [
-    "BASE", "DCTERMS", "EV", "FOAF", "GRAPH", "GRAPH_INFERRED", "GRAPH_ONTOLOGY",
-    "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "ONTOLOGY_IRI", "ORG", "OWL",
-    "PREFIXES", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA", "SH", "SKOS", "SRC", "XSD",
-    "bind_prefixes", "curie", "graph_name", "source_graph",
+    "BASE", "DATASET_IRI", "DCTERMS", "EV", "FOAF", "GRAPH", "GRAPH_INFERRED", "GRAPH_ONTOLOGY",
+    "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "LICENSE", "ONTOLOGY_IRI", "ORG", "OWL",
+    "PREFIXES", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA", "SD", "SH", "SKOS", "SRC",
+    "VOID", "W3C_FORMATS", "XSD", "bind_prefixes", "curie", "graph_name", "source_graph",
 ]
 
 # Longest namespace first, so "ev:" wins over a shorter namespace it extends.

@@ -1,11 +1,12 @@
 """Read-only SPARQL over the query store: classify, refuse, run under a deadline.
 
 Plain queries see the merge of all named graphs; `GRAPH ?g` still names each one.
-Results come back as plain data (variables + rows of rdflib terms) for the renderers.
+Results come back as plain data (variables + rows of Oxigraph terms) for the renderers.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Iterator
@@ -14,13 +15,11 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from pyparsing import ParseException, ParseResults
-from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.namespaces import PREFIXES, XSD, bind_prefixes
+from kg.namespaces import PREFIXES
 from kg.store import graph_names
 
 
@@ -34,6 +33,10 @@ class QueryRefused(QueryError):
 
 class QuerySyntaxError(QueryError):
     """The query does not parse; the message is the parser's."""
+
+
+class UpdateRefused(QueryRefused):
+    """The text is a SPARQL Update: the store is read-only."""
 
 
 class QueryTimeout(QueryError):
@@ -51,13 +54,18 @@ class QueryInfo:
     dataset: list[str] = field(default_factory=list)  # FROM / FROM NAMED graph IRIs
 
 
+# Result terms are Oxigraph's own (NamedNode, BlankNode, Literal, Triple); None is unbound.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
 @dataclass
 class QueryResult:
     kind: str  # "select", "ask" or "graph"
     variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
-    graph: Graph | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False  # more rows (or triples) existed than max_rows allowed
 
 
 def _nodes(node: object) -> Iterator[CompValue]:
@@ -85,7 +93,7 @@ def _parse(text: str) -> ParseResults:
         except (ParseException, ValueError):
             raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
         names = ", ".join(op.name for op in request) or "update"
-        raise QueryRefused(f"updates are not allowed ({names}): the store is read-only") from None
+        raise UpdateRefused(f"updates are not allowed ({names}): the store is read-only") from None
 
 
 def _dataset(tree: ParseResults) -> list[str]:
@@ -146,55 +154,68 @@ def check_allowed(info: QueryInfo, graphs: set[str]) -> None:
             )
 
 
-def to_rdflib(term: object) -> Node:
-    """Convert an Oxigraph term to the rdflib term the renderers understand."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == str(XSD.string) else Literal(
-            term.value, datatype=URIRef(datatype)
-        )
-    return Literal(str(term))  # RDF 1.2 triple terms have no rdflib counterpart
-
-
-def _collect(answer: object, cancelled: threading.Event) -> QueryResult:
+def _collect(answer: object, cancelled: threading.Event, max_rows: int | None) -> QueryResult:
+    """Read the answer into plain data, stopping after `max_rows` rows (or triples)."""
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        graph = bind_prefixes(Graph())
-        for triple in answer:
-            if cancelled.is_set():
-                break
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                       to_rdflib(triple.object)))
-        return QueryResult("graph", graph=graph)
-    variables = [v.value for v in answer.variables]  # type: ignore[attr-defined]
-    rows = []
-    for solution in answer:  # type: ignore[attr-defined]
+    limit = math.inf if max_rows is None else max_rows
+    items: list = []
+    truncated = False
+    triples = isinstance(answer, ox.QueryTriples)
+    variables = [] if triples else [v.value for v in answer.variables]  # type: ignore[attr-defined]
+    for item in answer:  # type: ignore[attr-defined]
         if cancelled.is_set():
             break
-        rows.append(tuple(None if solution[v] is None else to_rdflib(solution[v])
-                          for v in variables))
-    return QueryResult("select", variables, rows)
+        if len(items) >= limit:
+            truncated = True
+            break
+        items.append(item if triples else tuple(item[v] for v in variables))
+    if triples:
+        return QueryResult("graph", triples=items, truncated=truncated)
+    return QueryResult("select", variables, items, truncated=truncated)
 
 
-def run_query(store: ox.Store, text: str, timeout_s: float) -> QueryResult:
-    """Check, refuse or run `text`; raise QueryTimeout after `timeout_s` seconds."""
+def _graphs(iris: list[str] | None, known: set[str], parameter: str) -> list[ox.NamedNode] | None:
+    if iris is None:
+        return None
+    for iri in iris:
+        if iri not in known:
+            raise QueryRefused(
+                f"{parameter} <{iri}> is not a graph of this dataset; "
+                "remote graphs are never fetched"
+            )
+    return [ox.NamedNode(iri) for iri in iris]
+
+
+def run_query(
+    store: ox.Store,
+    text: str,
+    timeout_s: float,
+    *,
+    max_rows: int | None = None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+) -> QueryResult:
+    """Check, refuse or run `text`; raise QueryTimeout after `timeout_s` seconds.
+
+    `default_graphs` and `named_graphs` (graph IRIs of this dataset) replace the query's own
+    dataset, as the SPARQL protocol's default-graph-uri and named-graph-uri do.
+    """
+    known = graph_names(store)
     if needs_check(text):
-        check_allowed(classify(text), graph_names(store))
+        check_allowed(classify(text), known)
+    options: dict[str, object] = {"prefixes": PREFIXES}
+    if default_graphs is not None or named_graphs is not None:
+        options["default_graph"] = _graphs(default_graphs, known, "default-graph-uri") or []
+        options["named_graphs"] = _graphs(named_graphs, known, "named-graph-uri") or []
     outcome: dict[str, object] = {}
     cancelled = threading.Event()
 
     def work() -> None:
         try:
             # The default graph already holds the merge of all graphs (see kg.store).
-            answer = store.query(text, prefixes=PREFIXES)
-            outcome["result"] = _collect(answer, cancelled)
+            answer = store.query(text, **options)
+            outcome["result"] = _collect(answer, cancelled, max_rows)
         except SyntaxError as error:
             outcome["error"] = QuerySyntaxError(f"SPARQL syntax error: {error}")
         except OSError as error:
@@ -202,8 +223,9 @@ def run_query(store: ox.Store, text: str, timeout_s: float) -> QueryResult:
         except BaseException as error:  # a bug: hand it to the caller's thread unchanged
             outcome["error"] = error
 
-    # Oxigraph releases the GIL, so the caller can give up on a slow query; the worker
-    # is a daemon and stops at its next row once cancelled.
+    # Oxigraph releases the GIL, so the caller can give up on a slow query. The worker is a
+    # daemon that stops at its next row once cancelled; one still computing (an aggregate)
+    # runs until its process ends, which is why the server recycles a worker after a time-out.
     worker = threading.Thread(target=work, name="kg-query", daemon=True)
     worker.start()
     worker.join(timeout_s)

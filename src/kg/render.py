@@ -1,40 +1,53 @@
-"""Renderers for query results: plain data in, text out (no RDF library calls here
-beyond reading term attributes)."""
+"""Renderers for query results: plain data in, bytes out.
+
+SELECT and ASK results in the four SPARQL 1.1 result formats (JSON, XML, CSV, TSV) and a
+plain-text table; CONSTRUCT and DESCRIBE results in any RDF format Oxigraph writes.
+Terms are Oxigraph's; only their attributes are read here.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, Literal
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from kg.namespaces import curie
-from kg.query import QueryResult
+from kg.namespaces import PREFIXES, XSD, curie
+from kg.query import QueryResult, Term
 
-
-def _graph_text(result: QueryResult) -> str:
-    assert result.graph is not None
-    return result.graph.serialize(format="turtle")
+XSD_STRING = str(XSD.string)
+ASK_VARIABLE = "_askResult"  # CSV and TSV have no boolean form; one column says true or false
 
 
-def _cell(term: Node | None) -> str:
+def render_graph(result: QueryResult, ox_format: ox.RdfFormat) -> bytes:
+    """The triples of a CONSTRUCT or DESCRIBE result, with the project prefixes."""
+    return ox.serialize(result.triples, format=ox_format, prefixes=PREFIXES)
+
+
+def _ask_as_select(result: QueryResult) -> tuple[list[str], list[tuple[Term | None, ...]]]:
+    if result.kind == "ask":
+        return [ASK_VARIABLE], [(ox.Literal(str(bool(result.boolean)).lower()),)]
+    return result.variables, result.rows
+
+
+def _cell(term: Term | None) -> str:
     """Readable cell: CURIE for IRIs, the text of literals (with @lang), _:id for blanks."""
     if term is None:
         return ""
-    if isinstance(term, Literal):
-        return f"{term}@{term.language}" if term.language else str(term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return curie(str(term))
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    return str(term)
 
 
-def render_table(result: QueryResult) -> str:
-    if result.kind == "ask":
-        return "true\n" if result.boolean else "false\n"
+def render_table(result: QueryResult) -> bytes:
     if result.kind == "graph":
-        return _graph_text(result)
+        return render_graph(result, ox.RdfFormat.TURTLE)
+    if result.kind == "ask":
+        return b"true\n" if result.boolean else b"false\n"
     cells = [[_cell(term) for term in row] for row in result.rows]
     widths = [len(v) for v in result.variables]
     for row in cells:
@@ -43,66 +56,55 @@ def render_table(result: QueryResult) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     lines = [line.rstrip() for line in lines]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    count = f"({len(cells)} row{'s' if len(cells) != 1 else ''}"
+    lines.append(count + (", cut off at the row limit)" if result.truncated else ")"))
+    return ("\n".join(lines) + "\n").encode()
 
 
-def _csv_value(term: Node | None) -> str:
+def _csv_value(term: Term | None) -> str:
     # SPARQL 1.1 CSV: full IRIs, lexical forms of literals, _:label for blank nodes.
     if term is None:
         return ""
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else str(term)
 
 
-def render_csv(result: QueryResult) -> str:
-    if result.kind != "select":
-        return render_table(result)
+def render_csv(result: QueryResult) -> bytes:
+    variables, rows = _ask_as_select(result)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    writer.writerows([_csv_value(t) for t in row] for row in result.rows)
-    return out.getvalue()
+    writer.writerow(variables)
+    writer.writerows([_csv_value(t) for t in row] for row in rows)
+    return out.getvalue().encode()
 
 
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+def render_tsv(result: QueryResult) -> bytes:
+    # SPARQL 1.1 TSV: ?var headers, terms in their N-Triples encoding (which escapes tabs
+    # and newlines inside literals, so a value cannot split a row).
+    variables, rows = _ask_as_select(result)
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
 
 
-def _tsv_term(term: Node) -> str:
-    # A literal on one line, escaped as in N-Triples, so tabs and newlines cannot split it.
-    if isinstance(term, Literal):
-        text = str(term).translate(_NT_ESCAPES)
-        if term.language:
-            return f'"{text}"@{term.language}'
-        return f'"{text}"^^<{term.datatype}>' if term.datatype else f'"{text}"'
-    return term.n3()
-
-
-def render_tsv(result: QueryResult) -> str:
-    if result.kind != "select":
-        return render_table(result)
-    # SPARQL 1.1 TSV: ?var headers, terms in their Turtle/N-Triples encoding.
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
-
-
-def json_term(term: Node) -> dict[str, str]:
+def json_term(term: Term) -> dict[str, object]:
     """One RDF term in the SPARQL 1.1 Query Results JSON format."""
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        value = {"type": "literal", "value": str(term)}
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        value: dict[str, object] = {"type": "literal", "value": term.value}
         if term.language:
             value["xml:lang"] = term.language
-        elif term.datatype is not None:
-            value["datatype"] = str(term.datatype)
+        elif term.datatype.value != XSD_STRING:
+            value["datatype"] = term.datatype.value
         return value
-    return {"type": "uri", "value": str(term)}
+    return {"type": "triple", "value": {"subject": json_term(term.subject),
+                                        "predicate": json_term(term.predicate),
+                                        "object": json_term(term.object)}}
 
 
-def render_json(result: QueryResult) -> str:
-    if result.kind == "graph":
-        return _graph_text(result)
+def render_json(result: QueryResult) -> bytes:
     if result.kind == "ask":
         document: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
     else:
@@ -111,4 +113,41 @@ def render_json(result: QueryResult) -> str:
             for row in result.rows
         ]
         document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return (f"<literal datatype={quoteattr(term.datatype.value)}>"
+                    f"{escape(term.value)}</literal>")
+        return f"<literal>{escape(term.value)}</literal>"
+    return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
+            f"<predicate>{_xml_term(term.predicate)}</predicate>"
+            f"<object>{_xml_term(term.object)}</object></triple>")
+
+
+def render_xml(result: QueryResult) -> bytes:
+    """SPARQL Query Results XML Format."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>")
+    if result.kind == "ask":
+        out.append(f"<boolean>{str(bool(result.boolean)).lower()}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                    for v, t in zip(result.variables, row, strict=True) if t is not None]
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return ("\n".join(out) + "\n").encode()

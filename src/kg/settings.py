@@ -26,7 +26,7 @@ class SettingsError(KgError):
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: str | float | None
+    default: str | float | int | None
     help: str
     kind: type = Path
 
@@ -44,7 +44,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("build_dir", "{root}/build", "Directory for build outputs"),
     Setting("artifact", "{build_dir}/kg.nq", "The built dataset (N-Quads)"),
     Setting("summary", "{build_dir}/summary.json", "Build summary (JSON)"),
-    Setting("query_timeout_s", 30.0, "Time limit for one SPARQL query, in seconds", float),
+    Setting("query_timeout_s", 10.0,
+            "Time limit for one SPARQL query, in seconds; a request may lower it, never raise it",
+            float),
+    Setting("max_rows", 10000, "Most result rows (or triples) one query returns; more are cut off "
+            "and the cut is flagged", int),
+    Setting("max_query_chars", 100_000, "Longest SPARQL query accepted, in characters", int),
+    Setting("max_body_bytes", 1_048_576, "Largest request body accepted, in bytes", int),
+    Setting("host", "127.0.0.1", "Interface `kg serve` listens on", str),
+    Setting("port", 5000, "Port `kg serve` listens on", int),
+    Setting("workers", 2, "Worker processes of `kg serve` (each holds the store, shared "
+            "copy-on-write)", int),
+    Setting("threads", 4, "Request threads per worker process", int),
+    Setting("base_url", "", "Public URL of the app, e.g. https://example.org/ "
+            "(default: taken from each request)", str),
 )
 
 
@@ -59,6 +72,14 @@ class Settings:
     artifact: Path
     summary: Path
     query_timeout_s: float
+    max_rows: int
+    max_query_chars: int
+    max_body_bytes: int
+    host: str
+    port: int
+    workers: int
+    threads: int
+    base_url: str
 
 
 def default_root() -> Path:
@@ -68,6 +89,21 @@ def default_root() -> Path:
 
 
 def _convert(setting: Setting, raw: object, resolved: dict[str, object]) -> object:
+    if setting.kind is str:
+        return str(raw)
+    if setting.kind is int:
+        try:
+            number = int(str(raw))
+        except ValueError:
+            raise SettingsError(
+                f"{setting.name} ({setting.env_var}) must be a whole number, got {raw!r}"
+            ) from None
+        if number < 1 or (setting.name == "port" and number > 65535):
+            raise SettingsError(
+                f"{setting.name} ({setting.env_var}) must be at least 1"
+                f"{' and at most 65535' if setting.name == 'port' else ''}, got {raw!r}"
+            )
+        return number
     if setting.kind is float:
         try:
             value = float(raw)  # type: ignore[arg-type]
@@ -104,7 +140,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
             raw = environ.get(setting.env_var)
         if raw is None and setting.name == "root":
             raw = default_root()
-        elif raw is None and isinstance(setting.default, str):
+        elif raw is None and isinstance(setting.default, str) and setting.kind is Path:
             # Only defaults are templates; a relative path given by the user (an option or a
             # KG_* variable) is taken from the project root, like the defaults.
             raw = setting.default.format(**{k: str(v) for k, v in resolved.items()})

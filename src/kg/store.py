@@ -8,6 +8,9 @@ while `GRAPH ?g` still tells the sources apart.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
@@ -30,16 +33,41 @@ def damaged(artifact: Path, error: Exception) -> StoreError:
     return StoreError(f"{artifact}: not valid N-Quads ({error}); run `kg build` again")
 
 
-def open_store(artifact: Path) -> Store:
-    """Load the N-Quads artifact into a fresh in-memory store."""
+@dataclass(frozen=True)
+class LoadedStore:
+    """The query store with what the server reports about it (counts, build time)."""
+
+    store: Store
+    artifact: Path
+    built: datetime  # when the artifact was written (its modification time, UTC)
+    graph_triples: dict[str, int]  # named graph IRI -> its triple count
+    default_triples: int  # triples in the default graph (the merge of all graphs)
+
+    @property
+    def quads(self) -> int:
+        return sum(self.graph_triples.values())
+
+
+def load_store(artifact: Path) -> LoadedStore:
+    """Load the N-Quads artifact into a fresh in-memory store, counting as it goes."""
     store = Store()
     try:
         store.load(path=str(require_artifact(artifact)), format=RdfFormat.N_QUADS)
     except SyntaxError as error:
         raise damaged(artifact, error) from None
-    merged = {(q.subject, q.predicate, q.object) for q in store}
+    per_graph: Counter[str] = Counter()
+    merged = set()
+    for quad in store:
+        per_graph[quad.graph_name.value] += 1  # type: ignore[union-attr]
+        merged.add((quad.subject, quad.predicate, quad.object))
     store.extend(Quad(s, p, o, DefaultGraph()) for s, p, o in merged)
-    return store
+    built = datetime.fromtimestamp(artifact.stat().st_mtime, UTC)
+    return LoadedStore(store, artifact, built, dict(sorted(per_graph.items())), len(merged))
+
+
+def open_store(artifact: Path) -> Store:
+    """The query store alone, for one-off queries."""
+    return load_store(artifact).store
 
 
 def graph_names(store: Store) -> set[str]:

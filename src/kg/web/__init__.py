@@ -1,0 +1,119 @@
+"""The web app: `create_app(settings)` loads the built store once and mounts the blueprints."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from kg.settings import Settings, load_settings
+from kg.store import LoadedStore, load_store
+
+log = logging.getLogger(__name__)
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Expose-Headers": "Content-Disposition, X-SPARQL-MaxRows",
+    "Access-Control-Max-Age": "86400",
+}
+# Pages load nothing from elsewhere: every script, style and image is the app's own.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@dataclass
+class AppState:
+    """What every request reads: the settings and the loaded store (never mutated)."""
+
+    settings: Settings
+    loaded: LoadedStore
+    # Called after a query outlived its time limit: the server ends this worker process
+    # once its current requests are answered, which stops the query (see kg.web.server).
+    recycle: Callable[[], None] | None = None
+    cache: dict[tuple[str, ...], bytes] = field(default_factory=dict)
+
+
+def ensure_artifact(settings: Settings) -> None:
+    """Build the graph first when there is no artifact yet."""
+    if settings.artifact.is_file():
+        return
+    from kg.build import build  # reasoning and validation are only loaded when needed
+
+    log.warning("no artifact at %s: building it first", settings.artifact)
+    result = build(settings)
+    if not result.written:
+        from kg.errors import KgError
+
+        raise KgError(f"the build failed, so there is nothing to serve:\n{result.report.text()}")
+
+
+def state() -> AppState:
+    from flask import current_app
+
+    return current_app.extensions["kg"]
+
+
+def base_url() -> str:
+    """The app's public URL, ending in '/': the base_url setting, else the request's own."""
+    configured = state().settings.base_url
+    return configured.rstrip("/") + "/" if configured else request.url_root
+
+
+def plain_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    response = Response(message.rstrip("\n") + "\n", status=status,
+                        content_type="text/plain; charset=utf-8")
+    response.headers.update(headers or {})
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if status == 413:
+        limit = state().settings.max_body_bytes
+        message = (f"the request body is larger than {limit} bytes "
+                   "(setting max_body_bytes)")
+    else:
+        message = f"{error.name}: {error.description}"
+    response = plain_error(status, message)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _unexpected_error(error: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return plain_error(500, "Internal Server Error: the error was logged on the server")
+
+
+def _headers(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """The app over the built artifact of `settings` (built first when missing)."""
+    settings = settings or load_settings()
+    ensure_artifact(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["kg"] = AppState(settings, load_store(settings.artifact))
+
+    from kg.web import dataset, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(dataset.bp)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.after_request(_headers)
+    return app
