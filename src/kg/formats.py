@@ -127,8 +127,10 @@ def negotiate(candidates: Iterable[F], accept: str | None, format_name: str | No
                 return fmt
         return next((t for t in extra if wanted in (t, t.split("/")[-1])), None)
     by_type: dict[str, F | str] = {}
+    for fmt in candidates:  # primary media types first, so a wildcard prefers them
+        by_type.setdefault(fmt.media_type, fmt)
     for fmt in candidates:
-        for media_type in fmt.media_types:
+        for media_type in fmt.other_media_types:
             by_type.setdefault(media_type, fmt)
     for media_type in extra:
         by_type.setdefault(media_type, media_type)
