@@ -4,6 +4,7 @@ a runaway query cut at the time limit, and no connection ever made on a query's 
 from __future__ import annotations
 
 import json
+import re
 import select
 import socket
 import threading
@@ -184,3 +185,12 @@ def test_health_on_the_live_server(server):
     status, headers, body = fetch(server.base + "health")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     assert json.loads(body)["triples"]["default_graph"] > 0
+
+
+def test_the_readme_python_example_runs_against_the_server(server, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    exec(code.replace("http://127.0.0.1:5000/", server.base), {})  # noqa: S102
+    printed = capsys.readouterr().out.splitlines()
+    assert "Staffan de Mistura" in printed  # a name from the SPARQLWrapper query
+    assert str(ID["geneva-iv"]) in printed  # a conference from the rdflib query

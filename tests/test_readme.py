@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from kg.examples import examples
 from kg.report import summary_markdown
+from kg.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 TEST_COMMAND = "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && pytest"
-RUN_COMMAND = (
-    "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && kg build && kg stats"
-)
+RUN_COMMAND = "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && kg serve"
 
 
 def blocks(language: str) -> list[str]:
@@ -38,6 +38,25 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_there_are_at_least_ten_example_queries():
     assert len(EXAMPLES) >= 10
+
+
+def test_the_readme_examples_are_those_the_query_page_offers():
+    numbered = re.findall(r"^\d+\. \*\*(.+?)\*\*\n\n```sparql\n(.*?)```", README,
+                          flags=re.MULTILINE | re.DOTALL)
+    assert [(title, query.strip()) for title, query in numbered] == [
+        (e.title, e.query.strip()) for e in examples()
+    ]
+    assert len(numbered) == len(EXAMPLES)
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_every_setting_is_documented_with_its_default(setting):
+    row = re.search(rf"^\| `{setting.env_var}` \| (.+?) \|", README, flags=re.MULTILINE)
+    assert row, f"{setting.env_var} is missing from the README's settings table"
+    if isinstance(setting.default, float):
+        assert row.group(1) == f"`{setting.default:g}`"
+    elif setting.default:
+        assert row.group(1) == f"`{setting.default}`"
 
 
 @pytest.mark.parametrize("query", EXAMPLES, ids=lambda q: q.splitlines()[0][:40])

@@ -18,5 +18,5 @@ class Example:
 def examples() -> tuple[Example, ...]:
     """The examples of `examples.rq`, in order: each is a `#: title` line and its query."""
     text = files("kg").joinpath("examples.rq").read_text(encoding="utf-8")
-    found = re.findall(r"^#: (.+)\n(.*?)(?=^#: |\Z)", text, flags=re.MULTILINE | re.DOTALL)
+    found = re.findall(r"^#: ([^\n]+)\n(.*?)(?=^#: |\Z)", text, flags=re.MULTILINE | re.DOTALL)
     return tuple(Example(title.strip(), query.strip() + "\n") for title, query in found)
