@@ -450,3 +450,20 @@ def test_no_stack_trace_ever_reaches_the_client(client, monkeypatch):
     response = send(client, "GET", SELECT)
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_the_app_builds_the_graph_first_when_there_is_no_artifact(mini_settings):
+    assert not mini_settings.artifact.exists()
+    app = create_app(mini_settings)
+    assert mini_settings.artifact.is_file()
+    assert app.test_client().get("/health").json["triples"]["default_graph"] > 0
+
+
+def test_the_app_refuses_to_start_on_a_build_that_fails(make_project):
+    from kg.errors import KgError
+    from kg.settings import load_settings
+
+    settings = load_settings(env={}, root=make_project("S01-agent-without-label"))
+    with pytest.raises(KgError, match="build failed"):
+        create_app(settings)
+    assert not settings.artifact.exists()

@@ -22,7 +22,6 @@ from kg.loader import load_dataset, load_shapes
 from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, KG, RDF, RDFS, curie, graph_name
 from kg.reasoning import ReasoningResult, infer
 from kg.settings import Settings
-from kg.store import StoreError
 from kg.validation import ValidationReport, validate_dataset
 
 
@@ -153,26 +152,3 @@ def build(settings: Settings) -> BuildResult:
         (settings.summary, (json.dumps(summary, indent=2) + "\n").encode("utf-8")),
     ])
     return BuildResult(checked.report, written=True, summary=summary)
-
-
-SUMMARY_KEYS = frozenset(
-    {"built_at", "triples", "sources", "terms", "graphs", "classes", "properties",
-     "inference", "validation"}
-)
-
-
-def read_summary(settings: Settings) -> dict[str, object]:
-    """The summary of the last successful build."""
-    if not settings.summary.is_file():
-        raise StoreError(f"no build summary at {settings.summary}; run `kg build` first")
-    try:
-        summary = json.loads(settings.summary.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise StoreError(f"{settings.summary}: unreadable ({error}); run `kg build`") from None
-    missing = SUMMARY_KEYS - set(summary) if isinstance(summary, dict) else SUMMARY_KEYS
-    if missing:
-        raise StoreError(
-            f"{settings.summary}: not a summary of this version of kg (lacks "
-            f"{', '.join(sorted(missing))}); run `kg build`"
-        )
-    return summary

@@ -10,14 +10,13 @@ from typing import Any, TextIO
 
 import click
 
-from kg import build as build_mod
 from kg.atomic import write_atomic
 from kg.errors import KgError
 from kg.export import SELECTIONS, export
 from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup, lookup_result, names
 from kg.query import run_query
 from kg.render import render_graph
-from kg.report import summary_markdown, summary_text
+from kg.report import read_summary, summary_markdown, summary_text
 from kg.settings import SETTINGS, Settings, load_settings
 from kg.store import open_store
 
@@ -67,6 +66,8 @@ def build(ctx: click.Context, artifact: Path | None) -> None:
     """Load, reason, validate and write the artifact (only if everything passes)."""
     # A path typed on the command line is relative to where the user stands.
     settings = _settings(ctx, artifact=artifact.resolve() if artifact else None)
+    from kg import build as build_mod  # reasoning and SHACL load only for the commands using them
+
     result = build_mod.build(settings)
     if not result.written:
         click.echo(result.report.text(), err=True)
@@ -84,6 +85,8 @@ def build(ctx: click.Context, artifact: Path | None) -> None:
 @click.pass_context
 def validate(ctx: click.Context) -> None:
     """Load, reason and validate; print the SHACL report (exit 1 on violations)."""
+    from kg import build as build_mod
+
     checked = build_mod.check(_settings(ctx))
     click.echo(checked.report.text())
     if not checked.report.conforms:
@@ -148,7 +151,7 @@ def export_cmd(ctx: click.Context, format_name: str, selection: str,
 @click.pass_context
 def stats(ctx: click.Context, form: str) -> None:
     """Counts from the last build: facts per source, triples per graph, class and property."""
-    summary = build_mod.read_summary(_settings(ctx))
+    summary = read_summary(_settings(ctx))
     renderers = {"text": summary_text, "markdown": summary_markdown,
                  "json": lambda s: json.dumps(s, indent=2)}
     click.echo(renderers[form](summary))

@@ -6,8 +6,12 @@ The Markdown form leaves out timings so the README changes only when the graph d
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
+
+from kg.settings import Settings
+from kg.store import StoreError
 
 PROJECT_TERMS = "kg:"
 
@@ -72,3 +76,26 @@ def summary_markdown(summary: Mapping[str, Any]) -> str:
           for name, c in summary["properties"].items() if name.startswith(PROJECT_TERMS)),
     ]
     return "\n".join(lines)
+
+
+SUMMARY_KEYS = frozenset(
+    {"built_at", "triples", "sources", "terms", "graphs", "classes", "properties",
+     "inference", "validation"}
+)
+
+
+def read_summary(settings: Settings) -> dict[str, object]:
+    """The summary of the last successful build."""
+    if not settings.summary.is_file():
+        raise StoreError(f"no build summary at {settings.summary}; run `kg build` first")
+    try:
+        summary = json.loads(settings.summary.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise StoreError(f"{settings.summary}: unreadable ({error}); run `kg build`") from None
+    missing = SUMMARY_KEYS - set(summary) if isinstance(summary, dict) else SUMMARY_KEYS
+    if missing:
+        raise StoreError(
+            f"{settings.summary}: not a summary of this version of kg (lacks "
+            f"{', '.join(sorted(missing))}); run `kg build`"
+        )
+    return summary

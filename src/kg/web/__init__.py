@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from kg.report import read_summary
 from kg.settings import Settings, load_settings
 from kg.store import LoadedStore, load_store
 
@@ -34,6 +36,7 @@ class AppState:
 
     settings: Settings
     loaded: LoadedStore
+    summary: dict[str, Any]  # the build summary: counts, validation, artifact checksum
     # Called after a query outlived its time limit: the server ends this worker process
     # once its current requests are answered, which stops the query (see kg.web.server).
     recycle: Callable[[], None] | None = None
@@ -42,7 +45,7 @@ class AppState:
 
 def ensure_artifact(settings: Settings) -> None:
     """Build the graph first when there is no artifact yet."""
-    if settings.artifact.is_file():
+    if settings.artifact.is_file() and settings.summary.is_file():
         return
     from kg.build import build  # reasoning and validation are only loaded when needed
 
@@ -107,7 +110,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     ensure_artifact(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["kg"] = AppState(settings, load_store(settings.artifact))
+    app.extensions["kg"] = AppState(settings, load_store(settings.artifact),
+                                    read_summary(settings))
 
     from kg.web import dataset, sparql
 

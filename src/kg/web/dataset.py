@@ -18,7 +18,7 @@ def health() -> Response:
     loaded = state().loaded
     return jsonify({
         "status": "ok",
-        "built": loaded.built.isoformat(timespec="seconds"),
+        "built": state().summary["built_at"],
         "triples": {
             "default_graph": loaded.default_triples,
             "all_graphs": loaded.quads,
