@@ -79,6 +79,21 @@ def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
     return bind_prefixes(graph).serialize(format=fmt.rdflib_name, encoding="utf-8", **options)
 
 
+def serialize_quads(quads: list[ox.Quad], fmt: RdfFormat) -> bytes:
+    """Quads in `fmt`: graph names kept by quad formats, merged into one graph by the others.
+
+    JSON-LD goes through rdflib so it is compact, with the project prefixes as @context.
+    """
+    if fmt.name == "jsonld":
+        dataset = Dataset()
+        dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
+        return serialize([g for g in dataset.graphs() if len(g)], fmt)
+    if fmt.quads:
+        return ox.serialize(quads, format=fmt.ox_format, prefixes=PREFIXES)
+    triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    return ox.serialize(list(triples), format=fmt.ox_format, prefixes=PREFIXES)
+
+
 def export(artifact: Path, format_name: str, selection: str = "all") -> bytes:
     """Load the artifact and serialize the selected graphs in the named format."""
     fmt = lookup(format_name)

@@ -112,12 +112,13 @@ def content_type(fmt: RdfFormat | ResultFormat) -> str:
 
 
 def negotiate(candidates: Iterable[F], accept: str | None, format_name: str | None = None,
-              extra: tuple[str, ...] = ()) -> F | str | None:
+              extra: tuple[str, ...] = (), prefer_extra: bool = False) -> F | str | None:
     """The format a client asked for: by name (`?format=` or a suffix), else by Accept.
 
     `extra` are media types the caller serves itself (such as text/html); when one of them
     wins, it is returned as a string. None means nothing fits (406). q-values, wildcards
-    and the candidates' order (on ties) decide, as Werkzeug's best_match does.
+    and the candidates' order (on ties) decide, as Werkzeug's best_match does; with
+    `prefer_extra`, the caller's own types come first (pages: HTML unless RDF is asked for).
     """
     candidates = list(candidates)
     if format_name:
@@ -126,7 +127,7 @@ def negotiate(candidates: Iterable[F], accept: str | None, format_name: str | No
             if wanted in (fmt.name, fmt.extension, *fmt.aliases, *fmt.media_types):
                 return fmt
         return next((t for t in extra if wanted in (t, t.split("/")[-1])), None)
-    by_type: dict[str, F | str] = {}
+    by_type: dict[str, F | str] = {t: t for t in extra} if prefer_extra else {}
     for fmt in candidates:  # primary media types first, so a wildcard prefers them
         by_type.setdefault(fmt.media_type, fmt)
     for fmt in candidates:
@@ -135,6 +136,6 @@ def negotiate(candidates: Iterable[F], accept: str | None, format_name: str | No
     for media_type in extra:
         by_type.setdefault(media_type, media_type)
     if not accept or not accept.strip():
-        return candidates[0] if candidates else None
+        return next(iter(by_type.values()), None)
     best = parse_accept_header(accept, MIMEAccept).best_match(list(by_type))
     return None if best is None else by_type[best]

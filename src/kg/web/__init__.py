@@ -10,9 +10,11 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from kg.namespaces import GRAPH_ONTOLOGY, RDFS, graph_name
 from kg.report import read_summary
 from kg.settings import Settings, load_settings
 from kg.store import LoadedStore, load_store
+from kg.web.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +22,8 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
-    "Access-Control-Expose-Headers": "Content-Disposition, X-SPARQL-MaxRows",
+    "Access-Control-Expose-Headers": "Content-Disposition, Content-Location, ETag, "
+                                     "Last-Modified, Link, X-SPARQL-MaxRows",
     "Access-Control-Max-Age": "86400",
 }
 # Pages load nothing from elsewhere: every script, style and image is the app's own.
@@ -37,6 +40,9 @@ class AppState:
     settings: Settings
     loaded: LoadedStore
     summary: dict[str, Any]  # the build summary: counts, validation, artifact checksum
+    search: SearchIndex  # labels and aliases, for the search box and 404 suggestions
+    source_texts: dict[str, str]  # source stem -> its full text, for the source pages
+    term_labels: dict[str, str]  # ontology term IRI -> its label
     # Called after a query outlived its time limit: the server ends this worker process
     # once its current requests are answered, which stops the query (see kg.web.server).
     recycle: Callable[[], None] | None = None
@@ -55,6 +61,22 @@ def ensure_artifact(settings: Settings) -> None:
         from kg.errors import KgError
 
         raise KgError(f"the build failed, so there is nothing to serve:\n{result.report.text()}")
+
+
+def read_source_texts(settings: Settings, loaded: LoadedStore) -> dict[str, str]:
+    """The text of every source that has a named graph of facts, read once at start."""
+    texts = {}
+    for graph in loaded.graph_triples:
+        stem = graph_name(graph)
+        path = settings.sources_dir / f"{stem}.txt"
+        if path.is_file():
+            texts[stem] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def term_labels(loaded: LoadedStore) -> dict[str, str]:
+    query = f"SELECT ?t ?l WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?t <{RDFS.label}> ?l }} }}"
+    return {row["t"].value: row["l"].value for row in loaded.store.query(query)}
 
 
 def state() -> AppState:
@@ -110,13 +132,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     ensure_artifact(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["kg"] = AppState(settings, load_store(settings.artifact),
-                                    read_summary(settings))
+    loaded = load_store(settings.artifact)
+    app.extensions["kg"] = AppState(settings, loaded, read_summary(settings),
+                                    SearchIndex.from_store(loaded.store),
+                                    read_source_texts(settings, loaded), term_labels(loaded))
 
-    from kg.web import dataset, sparql
+    from kg.web import dataset, exports, resources, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dataset.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(resources.bp)  # last: its catch-all serves the IRI namespace
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_headers)

@@ -9,6 +9,7 @@ from kg.export import serialize_graph
 from kg.formats import RDF_FORMATS, content_type, negotiate
 from kg.namespaces import graph_name
 from kg.web import base_url, plain_error, state
+from kg.web.exports import download_urls
 
 bp = Blueprint("dataset", __name__)
 
@@ -37,7 +38,8 @@ def void() -> Response:
     key = ("void", base, fmt.name)
     cache = state().cache
     if key not in cache:
-        cache[key] = serialize_graph(void_description(state().loaded, base + "sparql", {}), fmt)
+        cache[key] = serialize_graph(void_description(state().loaded, base + "sparql",
+                                                    download_urls(base)), fmt)
     response = Response(cache[key], content_type=content_type(fmt))
     response.vary.add("Accept")
     return response

@@ -1,0 +1,66 @@
+"""How values read on a page: labels for IRIs, dates in words, literals with their type."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from kg.namespaces import RDFS, XSD, curie
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_DATE_FORMS = {
+    str(XSD.date): re.compile(r"(?P<y>-?\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"),
+    str(XSD.gYearMonth): re.compile(r"(?P<y>-?\d{4})-(?P<m>\d\d)"),
+    str(XSD.gYear): re.compile(r"(?P<y>-?\d{4})"),
+    str(XSD.gMonthDay): re.compile(r"--(?P<m>\d\d)-(?P<d>\d\d)"),
+}
+XSD_STRING = str(XSD.string)
+
+
+def readable_date(lexical: str, datatype: str) -> str | None:
+    """'2017-02-23' as '23 February 2017'; partial dates as far as they go; else None."""
+    pattern = _DATE_FORMS.get(datatype)
+    match = pattern.fullmatch(lexical) if pattern else None
+    if not match:
+        return None
+    parts = match.groupdict()
+    month = int(parts["m"]) if parts.get("m") else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    words = [str(int(parts["d"])) if parts.get("d") else "",
+             MONTHS[month - 1] if month else "", parts.get("y") or ""]
+    return " ".join(w for w in words if w)
+
+
+def literal_text(literal: ox.Literal) -> str:
+    """A literal as a reader wants it: dates in words, everything else as written."""
+    return readable_date(literal.value, literal.datatype.value) or literal.value
+
+
+def literal_note(literal: ox.Literal) -> str | None:
+    """The language tag or datatype shown beside a literal (none for plain strings)."""
+    if literal.language:
+        return f"@{literal.language}"
+    datatype = literal.datatype.value
+    return None if datatype == XSD_STRING else curie(datatype)
+
+
+def label_map(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+    """Each IRI's rdfs:label (English preferred), else its CURIE."""
+    wanted = sorted(set(iris))
+    labels = {iri: curie(iri) for iri in wanted}
+    if not wanted:
+        return labels
+    values = " ".join(f"<{iri}>" for iri in wanted)
+    english: set[str] = set()
+    query = f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS.label}> ?l }}"
+    for row in store.query(query):
+        iri, label = row["x"].value, row["l"]
+        if iri not in english:
+            labels[iri] = label.value
+            if label.language == "en":
+                english.add(iri)
+    return labels
