@@ -373,7 +373,8 @@ def test_service_description_in_every_rdf_format(client, fmt):
     assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert len(set(graph.objects(endpoint, SD.resultFormat))) == 10
     names = set(graph.objects(None, SD.name))
-    assert URIRef(GRAPH["inferred"]) in names and len(names) == 8
+    assert URIRef(GRAPH["inferred"]) in names and URIRef(GRAPH["shapes"]) in names
+    assert len(names) == len(client.get("/health").json["triples"]["graphs"])
     (dataset,) = graph.objects(endpoint, SD.defaultDataset)
     assert (dataset, RDFS.seeAlso, URIRef("http://localhost/void")) in graph
 

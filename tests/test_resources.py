@@ -234,3 +234,15 @@ def test_markup_in_the_data_is_shown_as_text(hostile_client, url):
     assert SCRIPT not in response.text
     if "query" not in url and "%3C" not in url:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_shapes_have_pages_and_stay_out_of_the_default_graph(client):
+    page = client.get("/shapes").text
+    assert 'id="S01-LabelShape"' in page and "exactly one English rdfs:label" in page
+    graph = Graph().parse(data=client.get("/shapes.ttl").data, format="turtle")
+    shape = URIRef("https://w3id.org/syria-talks/shapes#S01-LabelShape")
+    assert (shape, RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")) in graph
+    store = client.application.extensions["kg"].loaded.store
+    assert not store.query("ASK { ?s a <http://www.w3.org/ns/shacl#NodeShape> }")
+    assert store.query(f"ASK {{ GRAPH <{GRAPH['shapes']}> {{ <{shape}> ?p ?o }} }}")
+    assert "33 SHACL shapes" in client.get("/validation").text

@@ -13,13 +13,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rdflib import BNode, Dataset
+from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from kg.atomic import write_atomic_all
 from kg.evidence import source_counts
 from kg.loader import load_dataset, load_shapes
-from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, KG, RDF, RDFS, curie, graph_name
+from kg.namespaces import (
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
+    KG,
+    RDF,
+    RDFS,
+    SH,
+    curie,
+    graph_name,
+)
 from kg.reasoning import ReasoningResult, infer
 from kg.settings import Settings
 from kg.validation import ValidationReport, validate_dataset
@@ -33,6 +43,8 @@ class Checked:
     reasoning: ReasoningResult
     report: ValidationReport
     load_seconds: float
+    shapes: Graph
+
 
 
 @dataclass
@@ -50,7 +62,7 @@ def check(settings: Settings) -> Checked:
     load_seconds = time.perf_counter() - started
     reasoning = infer(dataset)
     report = validate_dataset(dataset, shapes)
-    return Checked(dataset, reasoning, report, load_seconds)
+    return Checked(dataset, reasoning, report, load_seconds, shapes)
 
 
 def _stable_blank_nodes(dataset: Dataset) -> Dataset:
@@ -68,11 +80,27 @@ def _stable_blank_nodes(dataset: Dataset) -> Dataset:
     return stable
 
 
-def serialize_artifact(dataset: Dataset) -> bytes:
-    """Every named graph as N-Quads, byte-identical for identical input so rebuilds diff."""
+def serialize_artifact(dataset: Dataset, shapes: Graph | None = None) -> bytes:
+    """Every named graph as N-Quads, byte-identical for identical input so rebuilds diff.
+
+    The shapes go in too, as graph:shapes, so the served graph documents what it was
+    validated against.
+    """
+    if shapes is not None:
+        dataset = _with_shapes(dataset, shapes)
     text = _stable_blank_nodes(dataset).serialize(format="nquads")
     lines = sorted(line for line in text.splitlines() if line.strip())
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _with_shapes(dataset: Dataset, shapes: Graph) -> Dataset:
+    combined = Dataset()
+    for graph in [*dataset.graphs(), shapes]:
+        name = GRAPH_SHAPES if graph is shapes else graph.identifier
+        target = combined.graph(name)
+        for triple in graph:
+            target.add(triple)
+    return combined
 
 
 def _counts(dataset: Dataset) -> dict[str, dict[str, object]]:
@@ -121,7 +149,8 @@ def summarize(checked: Checked, artifact: bytes, settings: Settings) -> dict[str
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "artifact": str(settings.artifact),
         "artifact_sha256": hashlib.sha256(artifact).hexdigest(),
-        "triples": {"asserted": total - inferred, "inferred": inferred, "total": total},
+        "triples": {"asserted": total - inferred, "inferred": inferred, "total": total,
+                    "shapes": len(checked.shapes)},
         "sources": source_counts(checked.dataset),
         "terms": _term_comments(checked.dataset),
         **counts,
@@ -132,6 +161,7 @@ def summarize(checked: Checked, artifact: bytes, settings: Settings) -> dict[str
         "validation": {
             "conforms": checked.report.conforms,
             "results": len(checked.report.violations),
+            "shapes": len(set(checked.shapes.subjects(RDF.type, SH.NodeShape))),
             "seconds": round(checked.report.seconds, 3),
         },
         "load_seconds": round(checked.load_seconds, 3),
@@ -144,7 +174,7 @@ def build(settings: Settings) -> BuildResult:
     checked = check(settings)
     if not checked.report.conforms:
         return BuildResult(checked.report, written=False)
-    artifact = serialize_artifact(checked.dataset)
+    artifact = serialize_artifact(checked.dataset, checked.shapes)
     summary = summarize(checked, artifact, settings)
     summary["build_seconds"] = round(time.perf_counter() - started, 3)
     write_atomic_all([

@@ -164,8 +164,11 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 GRAPH_ONTOLOGY = GRAPH["ontology"]
 GRAPH_SOURCES = GRAPH["sources"]
 GRAPH_INFERRED = GRAPH["inferred"]
+# The SHACL shapes the build validated against: in the artifact, outside the default graph.
+GRAPH_SHAPES = GRAPH["shapes"]
+SHAPES_IRI = URIRef(BASE + "shapes")
 # Names a source stem may not take: the project's own graphs and the export selections.
-RESERVED_NAMES = frozenset({"ontology", "sources", "inferred", "all", "asserted"})
+RESERVED_NAMES = frozenset({"ontology", "sources", "inferred", "shapes", "all", "asserted"})
 
 # Subjects in these namespaces are the project's own individuals; reasoning keeps
 # only inferences about them.
@@ -194,9 +197,10 @@ PREFIXES: dict[str, str] = {
 
 __all__ = [
     "BASE", "DATASET_IRI", "DCTERMS", "EV", "FOAF", "GRAPH", "GRAPH_INFERRED", "GRAPH_ONTOLOGY",
-    "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "LICENSE", "ONTOLOGY_IRI", "ORG", "OWL",
-    "PREFIXES", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA", "SD", "SH", "SKOS", "SRC",
-    "VOID", "W3C_FORMATS", "XSD", "bind_prefixes", "curie", "graph_name", "source_graph",
+    "GRAPH_SHAPES", "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "LICENSE", "ONTOLOGY_IRI",
+    "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA", "SD", "SH",
+    "SHAPES_IRI", "SKOS", "SRC", "VOID", "W3C_FORMATS", "XSD", "bind_prefixes", "curie",
+    "graph_name", "source_graph",
 ]
 
 # Longest namespace first, so "ev:" wins over a shorter namespace it extends.

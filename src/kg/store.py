@@ -1,6 +1,7 @@
 """The query store: the built artifact loaded once into an in-memory Oxigraph store.
 
-The default graph is the RDF merge of every named graph, materialised once at load:
+The default graph is the RDF merge of every named graph but graph:shapes (the SHACL shapes
+are about the data, not part of it), materialised once at load:
 a fact stated by three sources then matches once in a plain query, as SPARQL's set
 semantics require (Oxigraph's union-default-graph mode would return it three times),
 while `GRAPH ?g` still tells the sources apart.
@@ -16,6 +17,9 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from kg.errors import KgError
+from kg.namespaces import GRAPH_SHAPES
+
+SHAPES = str(GRAPH_SHAPES)
 
 
 class StoreError(KgError):
@@ -59,7 +63,8 @@ def load_store(artifact: Path) -> LoadedStore:
     merged = set()
     for quad in store:
         per_graph[quad.graph_name.value] += 1  # type: ignore[union-attr]
-        merged.add((quad.subject, quad.predicate, quad.object))
+        if quad.graph_name.value != SHAPES:  # type: ignore[union-attr]
+            merged.add((quad.subject, quad.predicate, quad.object))
     store.extend(Quad(s, p, o, DefaultGraph()) for s, p, o in merged)
     built = datetime.fromtimestamp(artifact.stat().st_mtime, UTC)
     return LoadedStore(store, artifact, built, dict(sorted(per_graph.items())), len(merged))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import GRAPH, KG, OWL, RDF, RDFS, SCHEMA, XSD
+from kg.namespaces import GRAPH, KG, OWL, RDF, RDFS, SCHEMA, SH, XSD
 from kg.web.values import literal_text
 
 PREFIXES = {"rdf": str(RDF), "rdfs": str(RDFS), "kg": str(KG), "owl": str(OWL),
@@ -74,3 +74,23 @@ def terms(store: ox.Store) -> list[dict[str, str]]:
              "comment": r["comment"].value if r["comment"] else "",
              "parent": r["parent"].value if r["parent"] else ""}
             for r in store.query(query, prefixes=PREFIXES)]
+
+
+def shapes(store: ox.Store) -> list[dict[str, object]]:
+    """Every SHACL node shape the build validated against: what it targets and checks."""
+    query = """SELECT ?shape (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment)
+            (GROUP_CONCAT(DISTINCT STR(?target); separator=" ") AS ?targets)
+            (GROUP_CONCAT(DISTINCT ?m; separator="\\n") AS ?messages) WHERE {
+        GRAPH graph:shapes {
+          ?shape a sh:NodeShape
+          OPTIONAL { ?shape rdfs:label ?l } OPTIONAL { ?shape rdfs:comment ?c }
+          OPTIONAL { ?shape sh:targetClass|sh:targetSubjectsOf|sh:targetObjectsOf ?target }
+          OPTIONAL { ?shape sh:property/sh:message|sh:message ?m }
+        }
+    } GROUP BY ?shape ORDER BY ?shape"""
+    rows = store.query(query, prefixes={**PREFIXES, "sh": str(SH)})
+    return [{"iri": r["shape"].value, "label": r["label"].value if r["label"] else "",
+             "comment": r["comment"].value if r["comment"] else "",
+             "targets": r["targets"].value.split() if r["targets"] else [],
+             "messages": r["messages"].value.split("\n") if r["messages"] else []}
+            for r in rows]

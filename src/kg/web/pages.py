@@ -14,9 +14,12 @@ from kg.formats import RdfFormat
 from kg.namespaces import (
     GRAPH,
     GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
     KG,
     ONTOLOGY_IRI,
     RDF,
+    SHAPES_IRI,
     SRC,
     graph_name,
 )
@@ -105,9 +108,10 @@ def rdf(state: Any, iri: str, fmt: RdfFormat) -> bytes | None:
         {{ {{ ?s <{RDF.subject}> <{iri}> }} UNION {{ ?s <{RDF.object}> <{iri}> }} ?s ?p ?o }}
     }} }}"""
     quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in state.loaded.store.query(query)]
-    if iri == str(ONTOLOGY_IRI):
-        quads += list(state.loaded.store.quads_for_pattern(None, None, None,
-                                                           ox.NamedNode(str(GRAPH.ontology))))
+    documents = {str(ONTOLOGY_IRI): GRAPH_ONTOLOGY, str(SHAPES_IRI): GRAPH_SHAPES}
+    if iri in documents:  # a hash namespace's document holds every term's description
+        quads += list(state.loaded.store.quads_for_pattern(
+            None, None, None, ox.NamedNode(str(documents[iri]))))
     return serialize_quads(list(dict.fromkeys(quads)), fmt) if quads else None
 
 
@@ -148,6 +152,13 @@ def ontology(store: ox.Store) -> dict[str, Any]:
             "labels": labels, "iri": str(ONTOLOGY_IRI)}
 
 
+def shapes(state: Any) -> dict[str, Any]:
+    found = catalog.shapes(state.loaded.store)
+    labels = label_map(state.loaded.store, [t for s in found for t in s["targets"]])
+    return {"shapes": found, "labels": labels, "iri": str(SHAPES_IRI),
+            "graph_iri": str(GRAPH_SHAPES), "validation": state.summary["validation"]}
+
+
 def home(state: Any) -> dict[str, Any]:
     store = state.loaded.store
     return {
@@ -171,7 +182,8 @@ def class_index(state: Any, name: str) -> dict[str, Any] | None:
 
 
 def validation(state: Any) -> dict[str, Any]:
-    return {"validation": state.summary["validation"], "summary": state.summary}
+    return {"validation": state.summary["validation"], "summary": state.summary,
+            "shapes_iri": str(SHAPES_IRI)}
 
 
 def timeline(state: Any, href: Href) -> dict[str, Any]:

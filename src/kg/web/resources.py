@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from kg.formats import RDF_FORMATS, RdfFormat, content_type, negotiate
-from kg.namespaces import BASE, DATASET_IRI, GRAPH, ONTOLOGY_IRI, SRC, graph_name
+from kg.namespaces import BASE, DATASET_IRI, GRAPH, ONTOLOGY_IRI, SHAPES_IRI, SRC, graph_name
 from kg.web import base_url, plain_error, state
 from kg.web import pages as page_data
 from kg.web.views import local_href
@@ -75,6 +75,8 @@ def _page(local: str, iri: str) -> Response:
     store = state().loaded.store
     if iri == str(ONTOLOGY_IRI):
         return _html("ontology.html", **page_data.ontology(store))
+    if iri == str(SHAPES_IRI):
+        return _html("shapes.html", **page_data.shapes(state()))
     if local.startswith("source/"):
         data = page_data.source(state(), local[len("source/"):], request.args.get("quote"))
         if data is not None:
