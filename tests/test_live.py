@@ -187,10 +187,12 @@ def test_health_on_the_live_server(server):
     assert json.loads(body)["triples"]["default_graph"] > 0
 
 
-def test_the_readme_python_example_runs_against_the_server(server, capsys):
+def test_the_readme_python_examples_run_against_the_server(server, capsys):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (code,) = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
-    exec(code.replace("http://127.0.0.1:5000/", server.base), {})  # noqa: S102
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    assert len(blocks) == 2  # dereferencing an entity, and querying the endpoint
+    for code in blocks:
+        exec(code.replace("http://127.0.0.1:5000/", server.base), {})  # noqa: S102
     printed = capsys.readouterr().out.splitlines()
     assert "Staffan de Mistura" in printed  # a name from the SPARQLWrapper query
     assert str(ID["geneva-iv"]) in printed  # a conference from the rdflib query

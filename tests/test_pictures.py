@@ -14,7 +14,6 @@ import pytest
 
 from kg.namespaces import EV, GRAPH, ID, KG, PREFIXES
 from kg.store import LoadedStore, load_store
-from kg.web import pictures
 from kg.web.pictures import (
     ACTUAL,
     PLANNED,
@@ -24,6 +23,7 @@ from kg.web.pictures import (
     Neighbourhood,
     TimelineEvent,
     TimelineMark,
+    layout,
     neighbourhood,
     neighbourhood_svg,
     timeline_events,
@@ -343,10 +343,10 @@ def test_the_cap_says_how_many_were_left_out():
 
 @pytest.mark.parametrize("count", [1, 2, 5, 12, 24])
 def test_node_labels_do_not_overlap(count):
-    placed = pictures._layout(many(count).neighbours, 500, 320)
+    placed = layout.place(many(count).neighbours, 500, 320)
     boxes = [p.box() for p in placed]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
-            assert not pictures._overlap(a, b), (a, b)
+            assert not layout.overlap(a, b), (a, b)
     angles = [p.angle for p in placed]
     assert angles == sorted(angles) and len(set(angles)) == count

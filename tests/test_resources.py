@@ -65,6 +65,9 @@ def test_turtle_and_json_ld_hold_the_same_facts(client):
     turtle = client.get("/id/staffan-de-mistura", headers={"Accept": "text/turtle"})
     jsonld = client.get("/id/staffan-de-mistura", headers={"Accept": "application/ld+json"})
     assert triples(turtle.data, "turtle") == triples(jsonld.data, "json-ld")
+    # Parsed into a plain graph, as most clients do, the JSON-LD holds every fact too.
+    assert set(Graph().parse(data=jsonld.data, format="json-ld")) == set(
+        Graph().parse(data=turtle.data, format="turtle"))
     assert "@context" in json.loads(jsonld.data)
 
 

@@ -5,6 +5,7 @@ Quad formats keep the graph names; triple formats merge the selection into one g
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,18 +81,18 @@ def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
 
 
 def serialize_quads(quads: list[ox.Quad], fmt: RdfFormat) -> bytes:
-    """Quads in `fmt`: graph names kept by quad formats, merged into one graph by the others.
-
+    """Quads in `fmt`: TriG and N-Quads keep the graph names; every other format merges
+    them into one graph, so a client parsing JSON-LD into a plain graph gets every fact.
     JSON-LD goes through rdflib so it is compact, with the project prefixes as @context.
     """
-    if fmt.name == "jsonld":
-        dataset = Dataset()
-        dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-        return serialize([g for g in dataset.graphs() if len(g)], fmt)
-    if fmt.quads:
+    if fmt.name in ("trig", "nq"):
         return ox.serialize(quads, format=fmt.ox_format, prefixes=PREFIXES)
-    triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-    return ox.serialize(list(triples), format=fmt.ox_format, prefixes=PREFIXES)
+    triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+    if fmt.name == "jsonld":
+        graph = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                              format="nt")
+        return serialize([graph], replace(fmt, quads=False))
+    return ox.serialize(triples, format=fmt.ox_format, prefixes=PREFIXES)
 
 
 def export(artifact: Path, format_name: str, selection: str = "all") -> bytes:

@@ -49,18 +49,18 @@ def literal_note(literal: ox.Literal) -> str | None:
 
 
 def label_map(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
-    """Each IRI's rdfs:label (English preferred), else its CURIE."""
+    """Each IRI's rdfs:label, English preferred (then the first in code-point order), else its
+    CURIE."""
     wanted = sorted(set(iris))
-    labels = {iri: curie(iri) for iri in wanted}
+    named = {iri: curie(iri) for iri in wanted}
     if not wanted:
-        return labels
+        return named
     values = " ".join(f"<{iri}>" for iri in wanted)
-    english: set[str] = set()
-    query = f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{RDFS.label}> ?l }}"
-    for row in store.query(query):
-        iri, label = row["x"].value, row["l"]
-        if iri not in english:
-            labels[iri] = label.value
-            if label.language == "en":
-                english.add(iri)
-    return labels
+    rows = store.query(f"SELECT ?x ?l {{ VALUES ?x {{ {values} }} ?x <{RDFS.label}> ?l }}")
+    ranked: dict[str, tuple[int, str]] = {}
+    for row in rows:  # type: ignore[union-attr]
+        rank = (0 if row["l"].language == "en" else 1, row["l"].value)
+        if row["x"].value not in ranked or rank < ranked[row["x"].value]:
+            ranked[row["x"].value] = rank
+    named.update({iri: value for iri, (_, value) in ranked.items()})
+    return named
