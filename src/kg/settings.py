@@ -29,6 +29,7 @@ class Setting:
     default: str | float | int | None
     help: str
     kind: type = Path
+    choices: tuple[str, ...] = ()
 
     @property
     def env_var(self) -> str:
@@ -58,6 +59,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threads", 4, "Request threads per worker process", int),
     Setting("base_url", "", "Public URL of the app, e.g. https://example.org/ "
             "(default: taken from each request)", str),
+    Setting("pid_file", "{build_dir}/serve.pid", "Where `kg serve` writes its master process id "
+            "(send it SIGHUP to reload a new build)"),
+    Setting("reasoning", "on", "OWL-RL reasoning at build time: on, or off for very large "
+            "graphs", str, ("on", "off")),
+    Setting("validation", "on", "SHACL validation at build time: on, or off for very large "
+            "graphs", str, ("on", "off")),
+    Setting("store_url", "", "SPARQL query endpoint of a remote store to serve instead of the "
+            "embedded one (default: embedded)", str),
+    Setting("store_update_url", "", "SPARQL Graph Store Protocol endpoint that `kg load` "
+            "pushes to (default: <store_url> with /store for /query)", str),
 )
 
 
@@ -80,6 +91,11 @@ class Settings:
     workers: int
     threads: int
     base_url: str
+    pid_file: Path
+    reasoning: str
+    validation: str
+    store_url: str
+    store_update_url: str
 
 
 def default_root() -> Path:
@@ -90,6 +106,9 @@ def default_root() -> Path:
 
 def _convert(setting: Setting, raw: object, resolved: dict[str, object]) -> object:
     if setting.kind is str:
+        if setting.choices and str(raw) not in setting.choices:
+            raise SettingsError(f"{setting.name} ({setting.env_var}) must be one of "
+                                f"{', '.join(setting.choices)}, got {raw!r}")
         return str(raw)
     if setting.kind is int:
         try:
