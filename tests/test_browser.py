@@ -1,24 +1,24 @@
 """The query page in a real browser: headless Chromium against `kg serve` on a free port.
 
-The server is the real one (gunicorn, started as `python -m kg serve`) over the real graph
-built once per session. Chromium and chromedriver are Debian's (/usr/bin); Selenium never
-downloads a driver. Without them the test is skipped, except under CI=true, where it fails.
-Screenshots of the results and the error page are saved in test-artifacts/ at the repo root.
+The server, the browser and the skip-or-fail logic are in tests/browser.py. Screenshots of the
+results and the error page are saved in test-artifacts/ at the repo root.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from pathlib import Path
 
-import pytest
-from live import fetch, live_server
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from browser import (
+    WAIT_S,
+    assert_own_origin_only,
+    browser_fixture,  # noqa: F401 (a fixture)
+    needs_browser,
+    page_resources,
+    screenshot,
+    screenshot_on_failure,
+    server_fixture,  # noqa: F401 (a fixture)
+)
+from live import fetch
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
@@ -26,54 +26,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from kg.examples import examples
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-MISSING = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
-IN_CI = os.environ.get("CI") == "true"
-MISSING_REASON = (f"{' and '.join(MISSING)} missing: install Debian's chromium and "
-                  "chromium-driver to run the browser test")
-
-# Browser-internal URLs (the start page Chromium opens before the test navigates) and inline
-# data: nothing on these goes over the network.
-NOT_NETWORK = ("data:", "about:", "chrome:", "chrome-untrusted:", "chrome-extension:")
-WAIT_S = 20.0  # for any one thing to appear on the page
-
-# Without Chromium the test is skipped, except in CI, where the fixture fails it instead.
-pytestmark = pytest.mark.skipif(bool(MISSING) and not IN_CI, reason=MISSING_REASON)
-
-
-@pytest.fixture(scope="module")
-def server(real_settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL (ending in '/') of `kg serve` over the session's real build."""
-    if MISSING:  # only reached under CI=true, where a missing browser is a failure
-        pytest.fail(MISSING_REASON)
-    with live_server(ROOT, tmp_path_factory.mktemp("server"),
-                     build_dir=real_settings.build_dir) as running:
-        yield running.base
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never fetch anything
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--no-first-run", "--disable-sync", "--disable-quic",
-                     "--window-size=1280,1400", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(argument)
-    # Every network request the pages make, read back from the performance log.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    service = Service(str(CHROMEDRIVER), log_output=str(tmp_path / "chromedriver.log"))
-    driver = webdriver.Chrome(service=service, options=options)
-    try:
-        driver.set_page_load_timeout(WAIT_S)
-        driver.set_script_timeout(WAIT_S)
-        yield driver
-    finally:
-        driver.quit()
+pytestmark = needs_browser
 
 
 def select_variables(query: str) -> list[str]:
@@ -84,40 +37,6 @@ def select_variables(query: str) -> list[str]:
     found = re.findall(r"\(.*?\bAS\s+\?(\w+)\s*\)|\?(\w+)", clause.group(1),
                        re.IGNORECASE | re.DOTALL)
     return [alias or plain for alias, plain in found]
-
-
-def requested_urls(driver: WebDriver) -> list[str]:
-    """The URLs of the requests the browser sent since the log was last read."""
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
-def page_resources(driver: WebDriver) -> list[str]:
-    """The URLs of the current page and everything it loaded, as the page itself reports."""
-    return driver.execute_script(
-        "return [location.href].concat("
-        "performance.getEntriesByType('resource').map(e => e.name));")
-
-
-def screenshot(driver: WebDriver, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    assert driver.save_screenshot(str(path)), f"could not save {path}"
-    return path
-
-
-@contextmanager
-def screenshot_on_failure(driver: WebDriver, name: str) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        with suppress(Exception):
-            screenshot(driver, name)
-        raise
 
 
 def test_query_page_runs_an_example_and_shows_errors_inline(server: str, browser: WebDriver):
@@ -191,11 +110,8 @@ def check_query_page(server: str, browser: WebDriver) -> None:
     seen += page_resources(browser)
     screenshot(browser, "query-error.png")
 
-    # Nothing was asked of any origin but the server's own.
-    seen += requested_urls(browser)
-    assert any(url.startswith(server + "static/") for url in seen), seen
-    foreign = sorted({url for url in seen if not url.startswith((server, *NOT_NETWORK))})
-    assert not foreign, f"requests to other origins: {foreign}"
+    # Nothing was asked of any origin but the server's own, and the policy blocked nothing.
+    assert_own_origin_only(browser, server, seen)
     blocked = [entry["message"] for entry in browser.get_log("browser")
                if "Content Security Policy" in entry["message"]]
     assert not blocked, blocked
