@@ -125,3 +125,8 @@ def to_rdflib(term: object) -> Node:
     if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--long-load", action="store_true",
+                     help="run the load test for 60 s (the short form takes a few seconds)")

@@ -341,8 +341,8 @@ def test_request_may_lower_the_time_limit_but_not_raise_it(client, monkeypatch):
     monkeypatch.setattr(sparql, "run_query",
                         lambda *a, **k: seen.append(a[2]) or original(*a, **k))
     limit = client.application.extensions["kg"].settings.query_timeout_s
-    send(client, "GET", ASK, timeout="0.5")
-    send(client, "GET", ASK, timeout=str(limit * 100))
+    send(client, "GET", ASK + " # lower", timeout="0.5")
+    send(client, "GET", ASK + " # raise", timeout=str(limit * 100))
     assert seen == [0.5, limit]
 
 
@@ -448,7 +448,7 @@ def test_no_stack_trace_ever_reaches_the_client(client, monkeypatch):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(sparql, "run_query", broken)
-    response = send(client, "GET", SELECT)
+    response = send(client, "GET", SELECT + " # broken")
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text
 
@@ -468,3 +468,66 @@ def test_the_app_refuses_to_start_on_a_build_that_fails(make_project):
     with pytest.raises(KgError, match="build failed"):
         create_app(settings)
     assert not settings.artifact.exists()
+
+
+# --- found in review ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "accept"), [
+    ("/sparql?query=" + quote(SELECT), "application/sparql-results+json; charset=utf-8"),
+    ("/id/geneva-iv", "text/turtle; charset=utf-8"),
+    ("/id/geneva-iv", 'application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"'),
+])
+def test_media_type_parameters_do_not_prevent_a_match(client, path, accept):
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == accept.split(";")[0]
+
+
+def test_head_on_the_service_description(client):
+    assert client.head("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_xml_results_hold_characters_xml_cannot(client):
+    response = send(client, "GET", 'SELECT ?e { BIND("a\x01b" AS ?e) }',
+                    "application/sparql-results+xml")
+    root = ElementTree.fromstring(response.data)  # parses: the character was replaced
+    assert root.find(f".//{SRX}literal").text == "a\ufffdb"
+
+
+def test_non_web_iris_are_shown_but_never_linked(client):
+    page = client.get("/query", query_string={
+        "query": "SELECT ?x { BIND(<javascript:alert(1)> AS ?x) }"}).text
+    assert 'href="javascript:' not in page and "javascript:alert(1)" in page
+
+
+def test_cors_preflight_allows_the_headers_asked_for(client):
+    response = client.options("/sparql", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, x-requested-with"})
+    assert "x-requested-with" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_iris_that_are_not_iris_never_reach_a_query(client):
+    injected = "/id/geneva-iv%3E%20%3Fp%20%3Fo%20%7D%20%23"
+    response = client.get(injected)
+    assert response.status_code == 404 and "Traceback" not in response.text
+    assert client.get("/id/a%22b").status_code == 404
+
+
+def test_repeated_answers_come_from_the_cache_and_revalidate_with_an_etag(client, monkeypatch):
+    first = send(client, "GET", SELECT + " # cache test", "text/csv")
+    assert first.status_code == 200 and first.headers["ETag"]
+    import kg.web.sparql as sparql
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a cached answer ran the query again")
+
+    monkeypatch.setattr(sparql, "run_query", must_not_run)
+    again = send(client, "GET", SELECT + " # cache test", "text/csv")
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    fresh = client.get("/sparql", query_string={"query": SELECT + " # cache test"},
+                       headers={"Accept": "text/csv", "If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 304 and fresh.data == b""
+    other_format = send(client, "GET", SELECT + " # cache test", "application/sparql-results+xml")
+    assert other_format.status_code == 500  # a different request is not served from the cache

@@ -196,3 +196,15 @@ def test_the_readme_python_examples_run_against_the_server(server, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert "Staffan de Mistura" in printed  # a name from the SPARQLWrapper query
     assert str(ID["geneva-iv"]) in printed  # a conference from the rdflib query
+
+
+def test_no_page_url_makes_the_server_connect_anywhere(server, listener):
+    url, sock = listener
+    host = url.split("//")[1]
+    injected = ("id/geneva-iv%3E%20%3Fp%20%3Fo%20%7D%20SERVICE%20SILENT%20%3Chttp%3A//"
+                f"{host}/x%3E%20%7B%20%3Fs2%20%3Fp2%20%3Fo2%20%7D%20%7D%20%23")
+    for suffix in ("", ".ttl"):
+        status, _, _ = fetch(server.base + injected + suffix)
+        assert status == 404
+    readable, _, _ = select.select([sock], [], [], 1.0)
+    assert not readable, "a page URL made the server open a connection"

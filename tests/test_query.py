@@ -114,6 +114,10 @@ def test_from_a_graph_of_the_dataset_is_allowed(store):
         'SELECT * { ?s rdfs:label "please DELETE and INSERT me" }',
         "SELECT ?insert ?load { ?insert ?load ?o } # DROP everything",
         "SELECT * { ?s ?p <http://example.org/service/load> }",
+        "PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> "
+        "SELECT * { ?s a sd:Service }",
+        "SELECT ?service { ?service ?p ?o } LIMIT 1",
+        "PREFIX ex: <http://e/> SELECT * { ?s ex:service ?o }",
     ],
 )
 def test_keywords_inside_strings_iris_comments_or_variables_are_not_refused(store, text):
@@ -245,3 +249,42 @@ def test_every_refusable_query_takes_the_checked_path(text):
 
 def test_a_plain_query_skips_the_parse():
     assert not needs_check("SELECT ?s WHERE { ?s kg:attends id:geneva-iv }")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # rdflib expands \u0022 before parsing and ends the string early; Oxigraph does not.
+        'SELECT * WHERE { BIND("\\\\u0022 AS ?a) # " AS ?a) SERVICE SILENT <http://127.0.0.1:9/> '
+        "{ ?s ?p ?o }\n}",
+        # rdflib's comment runs past a bare CR; Oxigraph's ends there.
+        "SELECT * WHERE { # x\r SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o }\n}",
+        "SELECT * { ?s ?p ?o .SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        'SELECT * { ?s rdfs:label "service" }',
+    ],
+)
+def test_service_is_refused_wherever_the_word_stands_outside_a_name(store, text):
+    with pytest.raises(QueryRefused, match="SERVICE|escapes"):
+        run(store, text)
+
+
+def test_escapes_are_refused_before_any_parser_reads_them(store):
+    with pytest.raises(QueryRefused, match="escapes"):
+        run(store, 'SELECT * { ?s rdfs:label "\\u0041" }')
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, "nests"),
+        ("SELECT * WHERE { FILTER(" + "+".join(["1"] * 8000) + ") }", "operators"),
+    ],
+)
+def test_queries_that_would_overflow_a_stack_are_refused(store, text, message):
+    with pytest.raises(QueryRefused, match=message):
+        run(store, text)
+
+
+def test_deep_but_allowed_nesting_runs_in_a_big_enough_stack(store):
+    run(store, "SELECT * WHERE " + "{" * 400 + "}" * 400)  # a default 8 MiB stack crashes here
+    run(store, "SELECT * WHERE { FILTER(" + "+".join(["1"] * 4000) + " > 0) }")

@@ -49,10 +49,10 @@ def service_description(loaded: LoadedStore, endpoint: str, void_url: str) -> Gr
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, RDFS.comment, Literal(
-        "Read-only. The default graph is the merge of every named graph: the facts of each "
-        "source, the sources' descriptions, the ontology and the OWL 2 RL inferences. "
+        "Read-only. The default graph is the merge of every named graph but graph:shapes: the "
+        "facts of each source, the sources' descriptions, the ontology and the OWL 2 RL "
+        "inferences. "
         "SERVICE, remote FROM graphs and updates are refused.", lang="en")))
     for fmt in RESULT_FORMATS:
         if fmt.name in RESULT_FORMAT_IRIS:

@@ -14,7 +14,14 @@ from rdflib.exceptions import ParserError
 
 from kg.errors import KgError
 from kg.formats import RdfFormat, lookup
-from kg.namespaces import GRAPH, GRAPH_INFERRED, PREFIXES, bind_prefixes, graph_name
+from kg.namespaces import (
+    GRAPH,
+    GRAPH_INFERRED,
+    GRAPH_SHAPES,
+    PREFIXES,
+    bind_prefixes,
+    graph_name,
+)
 from kg.store import damaged, require_artifact
 
 SELECTIONS = ("all", "asserted", "inferred")
@@ -39,8 +46,8 @@ def select_graphs(dataset: Dataset, selection: str) -> list[Graph]:
     graphs = sorted((g for g in dataset.graphs() if len(g) > 0), key=lambda g: str(g.identifier))
     if selection == "all":
         return graphs
-    if selection == "asserted":
-        return [g for g in graphs if g.identifier != GRAPH_INFERRED]
+    if selection == "asserted":  # the facts as written: not the inferences, not the shapes
+        return [g for g in graphs if g.identifier not in (GRAPH_INFERRED, GRAPH_SHAPES)]
     wanted = GRAPH_INFERRED if selection == "inferred" else URIRef(GRAPH[selection])
     chosen = [g for g in graphs if g.identifier == wanted]
     if not chosen and selection != "inferred":

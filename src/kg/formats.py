@@ -107,6 +107,14 @@ def names(registry: Iterable[RdfFormat | ResultFormat]) -> list[str]:
     return [fmt.name for fmt in registry]
 
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")  # what the pages answer to
+
+
+def available(formats: Iterable[RdfFormat | ResultFormat]) -> str:
+    """The formats on offer, as an error message lists them."""
+    return ", ".join(f"{f.name} ({f.media_type})" for f in formats)
+
+
 def content_type(fmt: RdfFormat | ResultFormat) -> str:
     return f"{fmt.media_type}; charset=utf-8" if fmt.charset else fmt.media_type
 
@@ -137,5 +145,9 @@ def negotiate(candidates: Iterable[F], accept: str | None, format_name: str | No
         by_type.setdefault(media_type, media_type)
     if not accept or not accept.strip():
         return next(iter(by_type.values()), None)
-    best = parse_accept_header(accept, MIMEAccept).best_match(list(by_type))
+    # Only q counts: "text/turtle; charset=utf-8" asks for Turtle, whatever Werkzeug makes
+    # of other parameters.
+    plain = MIMEAccept([(value.split(";")[0].strip(), quality)
+                        for value, quality in parse_accept_header(accept, MIMEAccept)])
+    best = plain.best_match(list(by_type))
     return None if best is None else by_type[best]

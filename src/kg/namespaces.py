@@ -156,6 +156,7 @@ SRC = Namespace(BASE + "source/")
 EV = Namespace(BASE + "evidence/")
 GRAPH = Namespace(BASE + "graph/")
 SCHEMA = Namespace("https://schema.org/")
+XSD_STRING = str(XSD.string)  # the datatype of a plain string literal
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 DATASET_IRI = URIRef(BASE + "dataset")
@@ -199,8 +200,8 @@ __all__ = [
     "BASE", "DATASET_IRI", "DCTERMS", "EV", "FOAF", "GRAPH", "GRAPH_INFERRED", "GRAPH_ONTOLOGY",
     "GRAPH_SHAPES", "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "LICENSE", "ONTOLOGY_IRI",
     "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA", "SD", "SH",
-    "SHAPES_IRI", "SKOS", "SRC", "VOID", "W3C_FORMATS", "XSD", "bind_prefixes", "curie",
-    "graph_name", "source_graph",
+    "SHAPES_IRI", "SKOS", "SRC", "VOID", "W3C_FORMATS", "XSD", "XSD_STRING", "bind_prefixes",
+    "curie", "graph_name", "source_graph",
 ]
 
 # Longest namespace first, so "ev:" wins over a shorter namespace it extends.

@@ -19,7 +19,9 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import KgError
+from kg.guard import GuardError, check_text
 from kg.namespaces import PREFIXES
+from kg.remote import RemoteStore, RemoteTriples
 from kg.store import graph_names
 
 
@@ -42,6 +44,9 @@ class UpdateRefused(QueryRefused):
 class QueryTimeout(QueryError):
     """The query ran past the time limit."""
 
+
+QUERY_STACK_BYTES = 256 * 2**20  # virtual: pages are committed only as the recursion uses them
+_STACK_SIZE_LOCK = threading.Lock()
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}
@@ -87,6 +92,8 @@ def _parse(text: str) -> ParseResults:
     """
     try:
         return parseQuery(text)
+    except RecursionError:
+        raise QuerySyntaxError("SPARQL syntax error: the query nests too deeply") from None
     except (ParseException, ValueError) as error:
         try:
             request = parseUpdate(text).request
@@ -134,7 +141,9 @@ def classify(text: str) -> QueryInfo:
 # without any of them cannot be unsafe, and skips the parse (which costs more than most
 # queries take to run).
 _RISKY = re.compile(
-    r"service|from|insert|delete|load|clear|drop|create|add|move|copy|with|\\u", re.IGNORECASE
+    r"(?<![\w:?$])(service|from|insert|delete|load|clear|drop|create|add|move|copy|with)"
+    r"(?![\w-])|\\u",
+    re.IGNORECASE,
 )
 
 
@@ -161,7 +170,7 @@ def _collect(answer: object, cancelled: threading.Event, max_rows: int | None) -
     limit = math.inf if max_rows is None else max_rows
     items: list = []
     truncated = False
-    triples = isinstance(answer, ox.QueryTriples)
+    triples = isinstance(answer, ox.QueryTriples | RemoteTriples)
     variables = [] if triples else [v.value for v in answer.variables]  # type: ignore[attr-defined]
     for item in answer:  # type: ignore[attr-defined]
         if cancelled.is_set():
@@ -187,8 +196,15 @@ def _graphs(iris: list[str] | None, known: set[str], parameter: str) -> list[ox.
     return [ox.NamedNode(iri) for iri in iris]
 
 
+def _timed_out(timeout_s: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"query exceeded the time limit of {timeout_s:g} s "
+        "(setting query_timeout_s, environment KG_QUERY_TIMEOUT_S)"
+    )
+
+
 def run_query(
-    store: ox.Store,
+    store: ox.Store | RemoteStore,
     text: str,
     timeout_s: float,
     *,
@@ -200,24 +216,37 @@ def run_query(
 
     `default_graphs` and `named_graphs` (graph IRIs of this dataset) replace the query's own
     dataset, as the SPARQL protocol's default-graph-uri and named-graph-uri do.
+
+    A remote store gets the query only once it passed the same checks, and the time limit
+    bounds its HTTP call too (and goes to the store, for the stores that take one).
     """
+    try:
+        check_text(text)
+    except GuardError as error:
+        raise QueryRefused(str(error)) from None
     known = graph_names(store)
-    if needs_check(text):
-        check_allowed(classify(text), known)
     options: dict[str, object] = {"prefixes": PREFIXES}
     if default_graphs is not None or named_graphs is not None:
         options["default_graph"] = _graphs(default_graphs, known, "default-graph-uri") or []
         options["named_graphs"] = _graphs(named_graphs, known, "named-graph-uri") or []
+    if isinstance(store, RemoteStore):
+        options["timeout_s"] = timeout_s
     outcome: dict[str, object] = {}
     cancelled = threading.Event()
 
     def work() -> None:
         try:
-            # The default graph already holds the merge of all graphs (see kg.store).
-            answer = store.query(text, **options)
-            outcome["result"] = _collect(answer, cancelled, max_rows)
+            if needs_check(text):  # rdflib's parse is slow on big texts: inside the deadline
+                check_allowed(classify(text), known)
+            # The default graph already holds the merge of all graphs (see kg.store). The
+            # answer is never a local of this frame: rdflib's parser keeps exceptions whose
+            # tracebacks reach this frame, and Oxigraph's results must be freed in the thread
+            # that made them.
+            outcome["result"] = _collect(store.query(text, **options), cancelled, max_rows)
         except SyntaxError as error:
             outcome["error"] = QuerySyntaxError(f"SPARQL syntax error: {error}")
+        except TimeoutError:  # a remote store's own time limit, or its HTTP call's
+            outcome["error"] = _timed_out(timeout_s)
         except OSError as error:
             outcome["error"] = QueryError(f"query failed: {error}")
         except BaseException as error:  # a bug: hand it to the caller's thread unchanged
@@ -227,14 +256,16 @@ def run_query(
     # daemon that stops at its next row once cancelled; one still computing (an aggregate)
     # runs until its process ends, which is why the server recycles a worker after a time-out.
     worker = threading.Thread(target=work, name="kg-query", daemon=True)
-    worker.start()
+    with _STACK_SIZE_LOCK:  # deep queries recurse in Oxigraph's parser: give it room
+        previous = threading.stack_size(QUERY_STACK_BYTES)
+        try:
+            worker.start()
+        finally:
+            threading.stack_size(previous)
     worker.join(timeout_s)
     if worker.is_alive():
         cancelled.set()
-        raise QueryTimeout(
-            f"query exceeded the time limit of {timeout_s:g} s "
-            "(setting query_timeout_s, environment KG_QUERY_TIMEOUT_S)"
-        )
+        raise _timed_out(timeout_s)
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["result"]  # type: ignore[return-value]

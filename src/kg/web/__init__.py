@@ -13,7 +13,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from kg.namespaces import GRAPH_ONTOLOGY, RDFS, graph_name
 from kg.report import read_summary
 from kg.settings import Settings, load_settings
-from kg.store import LoadedStore, load_store
+from kg.store import LoadedStore, connect_store, load_store
+from kg.web.cache import BoundedCache
 from kg.web.search import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class AppState:
     # Called after a query outlived its time limit: the server ends this worker process
     # once its current requests are answered, which stops the query (see kg.web.server).
     recycle: Callable[[], None] | None = None
-    cache: dict[tuple[str, ...], bytes] = field(default_factory=dict)
+    cache: BoundedCache = field(default_factory=BoundedCache)
 
 
 def ensure_artifact(settings: Settings) -> None:
@@ -61,6 +62,22 @@ def ensure_artifact(settings: Settings) -> None:
         from kg.errors import KgError
 
         raise KgError(f"the build failed, so there is nothing to serve:\n{result.report.text()}")
+
+
+def open_query_store(settings: Settings) -> LoadedStore:
+    """The embedded store loaded from the artifact, or the remote one at store_url."""
+    if not settings.store_url:
+        return load_store(settings.artifact)
+    # A page's own queries get a generous limit; the endpoint's have query_timeout_s.
+    loaded = connect_store(settings.store_url, settings.artifact,
+                           timeout_s=max(60.0, settings.query_timeout_s))
+    log.info("serving from the store at %s (%d quads)", settings.store_url, loaded.quads)
+    held = {graph_name(g): n for g, n in loaded.graph_triples.items()}
+    built = read_summary(settings).get("graphs", {})
+    if any(held.get(name) != count for name, count in built.items()):
+        log.warning("the store at %s does not hold the build of %s (its graphs differ): "
+                    "push it with `kg load`", settings.store_url, settings.artifact)
+    return loaded
 
 
 def read_source_texts(settings: Settings, loaded: LoadedStore) -> dict[str, str]:
@@ -119,6 +136,10 @@ def _unexpected_error(error: Exception) -> Response:
 
 def _headers(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
+    asked = request.headers.get("Access-Control-Request-Headers", "")
+    if asked and all(part.strip().replace("-", "").isalnum() for part in asked.split(",")):
+        response.headers["Access-Control-Allow-Headers"] = asked  # any header: no credentials
+    response.vary.add("Accept")  # negotiated or not, a cache must not mix representations
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
@@ -132,7 +153,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     ensure_artifact(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    loaded = load_store(settings.artifact)
+    loaded = open_query_store(settings)
     app.extensions["kg"] = AppState(settings, loaded, read_summary(settings),
                                     SearchIndex.from_store(loaded.store),
                                     read_source_texts(settings, loaded), term_labels(loaded))

@@ -7,11 +7,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import GRAPH, KG, OWL, RDF, RDFS, SCHEMA, SH, XSD
+from kg.namespaces import PREFIXES
 from kg.web.values import literal_text
-
-PREFIXES = {"rdf": str(RDF), "rdfs": str(RDFS), "kg": str(KG), "owl": str(OWL),
-            "schema": str(SCHEMA), "xsd": str(XSD), "graph": str(GRAPH)}
 
 
 @dataclass(frozen=True)
@@ -33,9 +30,10 @@ def classes(store: ox.Store) -> list[Item]:
 
 
 def instances(store: ox.Store, cls: str, limit: int = 2000) -> list[Item]:
-    query = f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{
+    # Ordered outside the grouping: some stores (Virtuoso) refuse ORDER BY on an aggregate.
+    query = f"""SELECT * {{ {{ SELECT ?x (MIN(?l) AS ?label) WHERE {{
         ?x a <{cls}> OPTIONAL {{ ?x rdfs:label ?l }} FILTER isIRI(?x)
-    }} GROUP BY ?x ORDER BY LCASE(STR(?label)) ?x LIMIT {limit}"""
+    }} GROUP BY ?x }} }} ORDER BY LCASE(STR(?label)) ?x LIMIT {limit}"""
     return [Item(r["x"].value, r["label"].value if r["label"] else r["x"].value)
             for r in store.query(query, prefixes=PREFIXES)]
 
@@ -43,13 +41,13 @@ def instances(store: ox.Store, cls: str, limit: int = 2000) -> list[Item]:
 def conferences(store: ox.Store) -> list[Item]:
     """Conferences and other meetings in time order (undated ones last), dates in words;
     a meeting known only by its planned date shows that, marked planned."""
-    query = """SELECT ?x (SAMPLE(?l) AS ?label) (MIN(?actual) AS ?start) (MIN(?plan) AS ?planned)
-    WHERE {
+    query = """SELECT * { { SELECT ?x (MIN(?l) AS ?label) (MIN(?actual) AS ?start)
+                                (MIN(?plan) AS ?planned) WHERE {
         ?x a kg:Meeting ; rdfs:label ?l
         OPTIONAL { ?x kg:startDate ?actual FILTER(DATATYPE(?actual) != xsd:gMonthDay) }
         OPTIONAL { ?x kg:plannedStartDate ?plan FILTER(DATATYPE(?plan) != xsd:gMonthDay) }
-    } GROUP BY ?x ORDER BY (!BOUND(?start) && !BOUND(?planned)) STR(COALESCE(?start, ?planned))
-      ?label"""
+    } GROUP BY ?x } } ORDER BY (!BOUND(?start) && !BOUND(?planned))
+                             STR(COALESCE(?start, ?planned)) ?label"""
     items = []
     for row in store.query(query, prefixes=PREFIXES):
         start, planned = row["start"], row["planned"]
@@ -62,7 +60,7 @@ def conferences(store: ox.Store) -> list[Item]:
 def terms(store: ox.Store) -> list[dict[str, str]]:
     """Every term the ontology declares: kind, label, comment, domain and range where given."""
     query = """SELECT ?t ?kind (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment)
-                      (SAMPLE(?sup) AS ?parent) WHERE {
+                      (MIN(STR(?sup)) AS ?parent) WHERE {
         GRAPH graph:ontology {
           VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty }
           ?t a ?kind OPTIONAL { ?t rdfs:label ?l } OPTIONAL { ?t rdfs:comment ?c }
@@ -88,9 +86,10 @@ def shapes(store: ox.Store) -> list[dict[str, object]]:
           OPTIONAL { ?shape sh:property/sh:message|sh:message ?m }
         }
     } GROUP BY ?shape ORDER BY ?shape"""
-    rows = store.query(query, prefixes={**PREFIXES, "sh": str(SH)})
+    rows = store.query(query, prefixes=PREFIXES)
     return [{"iri": r["shape"].value, "label": r["label"].value if r["label"] else "",
              "comment": r["comment"].value if r["comment"] else "",
-             "targets": r["targets"].value.split() if r["targets"] else [],
-             "messages": r["messages"].value.split("\n") if r["messages"] else []}
+             "targets": sorted(r["targets"].value.split()) if r["targets"] else [],
+             "messages": sorted(m for m in (r["messages"].value if r["messages"] else "")
+                                .split("\n") if m)}
             for r in rows]

@@ -6,10 +6,10 @@ from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
 from kg.describe import void_description
 from kg.export import serialize_graph
-from kg.formats import RDF_FORMATS, content_type, negotiate
+from kg.formats import RDF_FORMATS, available, content_type, negotiate
 from kg.namespaces import graph_name
 from kg.web import base_url, plain_error, state
-from kg.web.exports import download_urls
+from kg.web.downloads import download_urls
 
 bp = Blueprint("dataset", __name__)
 
@@ -32,8 +32,7 @@ def health() -> Response:
 def void() -> Response:
     fmt = negotiate(RDF_FORMATS, request.headers.get("Accept"), request.args.get("format"))
     if fmt is None or isinstance(fmt, str):
-        available = ", ".join(f"{f.name} ({f.media_type})" for f in RDF_FORMATS)
-        return plain_error(406, f"the VoID description comes as {available}")
+        return plain_error(406, f"the VoID description comes as {available(RDF_FORMATS)}")
     base = base_url()
     key = ("void", base, fmt.name)
     cache = state().cache

@@ -22,6 +22,7 @@ from kg.namespaces import (
     RDFS,
     SKOS,
     SRC,
+    XSD_STRING,
     graph_name,
 )
 from kg.web.values import label_map, literal_text
@@ -101,11 +102,13 @@ def covered(partial: ox.Literal, full: ox.Literal) -> bool:
 
 
 def _disagreements(facts: list[Fact]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
-    """Literal values of one property that different sources give differently; a partial
-    date that a fuller one contains is not a disagreement."""
+    """Typed values (dates, numbers) of one property that different sources give
+    differently; a partial date that a fuller one contains is not a disagreement, and
+    worded values (text) are not compared, since two wordings may say the same thing."""
     by_predicate: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
-        if fact.outgoing and isinstance(fact.value, ox.Literal) and fact.graphs:
+        if (fact.outgoing and isinstance(fact.value, ox.Literal) and fact.graphs
+                and not fact.value.language and fact.value.datatype.value != XSD_STRING):
             by_predicate[fact.predicate].append(fact)
     found = []
     for predicate, claims in by_predicate.items():

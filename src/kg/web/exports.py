@@ -1,8 +1,9 @@
 """Downloads: every graph selection in every RDF format, at /export/<selection>.<ext>.
 
 The bytes of each download are serialized once per worker, on first request, and kept in
-AppState.cache: the data only changes on a rebuild, which restarts the server. They come from
-the loaded store (the very quads the endpoint queries), never from re-reading the artifact.
+AppState.cache: the data only changes with a new build, which comes with a new app (a restart
+or `kg reload`). They come from the loaded store (the very quads the endpoint queries), never
+from re-reading the artifact.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from rdflib import Dataset
 
 from kg.export import select_graphs, serialize
 from kg.formats import RDF_FORMATS, RdfFormat, content_type
-from kg.namespaces import GRAPH, GRAPH_INFERRED, PREFIXES, RESERVED_NAMES, graph_name
+from kg.namespaces import PREFIXES
 from kg.web import plain_error, state
+from kg.web.downloads import selections, triples
 
 log = logging.getLogger(__name__)
 bp = Blueprint("exports", __name__)
@@ -34,9 +36,11 @@ CONTEXT = json.dumps({"@context": PREFIXES}, indent=2).encode()
 DESCRIPTIONS = {
     "all": "Every graph: the sources' facts and evidence, their descriptions, the ontology "
            "and the OWL 2 RL inferences",
-    "asserted": "Every graph but the inferences",
+    "asserted": "The facts as the sources give them: every graph but the inferences and the "
+                "shapes",
     "inferred": "The OWL 2 RL inferences",
     "ontology": "The ontology",
+    "shapes": "The SHACL shapes the build was validated against",
     "sources": "The descriptions of the source documents",
 }
 
@@ -47,30 +51,6 @@ class _Exports:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     dataset: Dataset | None = None
-
-
-def selections() -> list[str]:
-    """`all`, `asserted`, then the named graphs: `inferred`, `ontology`, `sources`, the stems."""
-    names = [graph_name(iri) for iri in state().loaded.graph_triples]
-    graphs = sorted((n for n in names if "/" not in n), key=lambda n: (n not in RESERVED_NAMES, n))
-    return ["all", "asserted", *graphs]
-
-
-def triples(selection: str) -> int:
-    """Triples of the selection, counted per graph (a merged format may hold fewer)."""
-    counts = {graph_name(iri): n for iri, n in state().loaded.graph_triples.items()}
-    if selection == "all":
-        return sum(counts.values())
-    if selection == "asserted":
-        return sum(counts.values()) - counts.get(graph_name(GRAPH_INFERRED), 0)
-    return counts.get(selection, 0)
-
-
-def download_urls(base: str) -> dict[str, str]:
-    """The Turtle download of the whole dataset ("") and of each named graph, by graph IRI."""
-    urls = {"": f"{base}export/all.ttl"}
-    urls.update({str(GRAPH[name]): f"{base}export/{name}.ttl" for name in selections()[2:]})
-    return urls
 
 
 def _dataset(exports: _Exports) -> Dataset:

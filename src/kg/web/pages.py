@@ -12,13 +12,17 @@ from markupsafe import Markup
 from kg.export import serialize_quads
 from kg.formats import RdfFormat
 from kg.namespaces import (
+    FOAF,
     GRAPH,
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
     GRAPH_SHAPES,
     KG,
     ONTOLOGY_IRI,
+    ORG,
+    PROV,
     RDF,
+    SCHEMA,
     SHAPES_IRI,
     SRC,
     graph_name,
@@ -33,8 +37,7 @@ Href = Callable[[str], str]
 # The facts a one-line description is made of, in the order it names them.
 SUMMARY_PROPERTIES = ("startDate", "endDate", "plannedStartDate", "location", "partOfSeries",
                       "basedOn", "jobTitle", "envoyOf", "memberOf", "locatedIn", "date")
-ALIGNMENT_NAMESPACES = ("https://schema.org/", "http://www.w3.org/ns/prov#",
-                        "http://www.w3.org/ns/org#", "http://xmlns.com/foaf/0.1/")
+ALIGNMENT_NAMESPACES = tuple(str(ns) for ns in (SCHEMA, PROV, ORG, FOAF))
 
 
 def value_view(term: object, labels: dict[str, str]) -> dict[str, Any]:
@@ -58,6 +61,8 @@ def _groups(view: EntityView, outgoing: bool, sources: dict[str, str]) -> list[d
     for fact in view.facts:
         if fact.outgoing == outgoing:
             grouped[fact.predicate].append(_fact_view(fact, view, sources))
+    for facts in grouped.values():
+        facts.sort(key=lambda f: (f["inferred"], f["value"]["text"].casefold()))
     return [{"predicate": p, "label": view.labels.get(p, p), "facts": facts,
              "alignment": facts[0]["alignment"]} for p, facts in grouped.items()]
 
@@ -85,7 +90,8 @@ def _article(word: str) -> str:
 
 
 def source_labels(state: Any) -> dict[str, str]:
-    stems = [graph_name(g) for g in state.loaded.graph_triples]
+    stems = [graph_name(g) for g in state.loaded.graph_triples
+             if graph_name(g) in state.source_texts]  # source graphs, not the project's own
     labels = label_map(state.loaded.store, [str(SRC[s]) for s in stems])
     return {stem: labels[str(SRC[stem])] for stem in stems}
 

@@ -8,9 +8,10 @@ representations (direct serve, no redirect): HTML for browsers, RDF by Accept or
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from kg.formats import RDF_FORMATS, RdfFormat, content_type, negotiate
+from kg.formats import HTML_TYPES, RDF_FORMATS, RdfFormat, available, content_type, negotiate
 from kg.namespaces import BASE, DATASET_IRI, GRAPH, ONTOLOGY_IRI, SHAPES_IRI, SRC, graph_name
 from kg.web import base_url, plain_error, state
 from kg.web import pages as page_data
@@ -18,8 +19,16 @@ from kg.web.views import local_href
 
 bp = Blueprint("resources", __name__)
 
-HTML = ("text/html", "application/xhtml+xml")
+
 SUFFIXES = {f".{f.extension}": f for f in RDF_FORMATS}
+
+
+def valid_iri(iri: str) -> bool:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def split_suffix(local: str) -> tuple[str, RdfFormat | None]:
@@ -94,13 +103,15 @@ def resource(local: str) -> Response:
     local, suffix = split_suffix(local)
     iri = BASE + local
     url = base_url() + local
+    if not valid_iri(iri):  # pages put the IRI in SPARQL: only a well-formed one gets there
+        return plain_error(404, "not an IRI of this dataset: the path holds characters no "
+                                "IRI may contain")
     if iri == str(DATASET_IRI):
         return redirect("void", code=303)  # type: ignore[return-value]
     chosen = negotiate(RDF_FORMATS, request.headers.get("Accept"),
-                       suffix.name if suffix else None, extra=HTML, prefer_extra=True)
+                       suffix.name if suffix else None, extra=HTML_TYPES, prefer_extra=True)
     if chosen is None:
-        return plain_error(406, "this resource comes as HTML or " + ", ".join(
-            f"{f.name} ({f.media_type})" for f in RDF_FORMATS))
+        return plain_error(406, "this resource comes as HTML or " + available(RDF_FORMATS))
     if isinstance(chosen, str):
         return _negotiated(_page(local, iri), url, url)
     if iri.startswith(str(GRAPH)) and iri in state().loaded.graph_triples:

@@ -5,6 +5,10 @@ memory, shared copy-on-write, and a replacement worker starts in milliseconds. T
 makes time limits real: Oxigraph cannot be interrupted inside a query, so a worker whose
 query outlives the limit answers 503 and then ends (SIGTERM to itself: its other requests
 finish first), and the master forks a fresh one. The runaway query dies with its process.
+
+A new build is served on SIGHUP (`kg reload`): the master loads it completely, then new
+workers fork from it while the old ones finish what they are answering. No request sees a
+half-loaded graph, and the listening socket never closes.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from kg.errors import KgError
 from kg.settings import Settings
 from kg.web import create_app
 
@@ -29,10 +34,19 @@ def recycle_this_worker() -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+def serving_app(settings: Settings) -> Flask:
+    app = create_app(settings)
+    app.extensions["kg"].recycle = recycle_this_worker
+    return app
+
+
 class Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
-        self.application = app
-        self.options = options
+    """gunicorn's master process, holding the app that every worker forks with."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.application = serving_app(settings)
+        self.options = gunicorn_options(settings)
         super().__init__()
 
     def load_config(self) -> None:
@@ -41,6 +55,19 @@ class Server(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         return self.application
+
+    def reload(self) -> None:
+        """On SIGHUP: load the current build in full, then let gunicorn fork new workers from
+        it and retire the old ones once their requests are answered. A build that cannot be
+        loaded leaves the running one in place."""
+        super().reload()
+        try:
+            app = serving_app(self.settings)
+        except KgError as error:
+            log.error("reload refused, still serving the previous build: %s", error)
+            return
+        self.application, self.callable = app, None
+        log.warning("reloaded: serving the build of %s", app.extensions["kg"].summary["built_at"])
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
@@ -60,10 +87,19 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": "info",
         "control_socket_disable": True,  # no runtime-management socket in the home directory
+        "pidfile": str(settings.pid_file),
     }
 
 
 def serve(settings: Settings) -> None:
-    app = create_app(settings)
-    app.extensions["kg"].recycle = recycle_this_worker
-    Server(app, gunicorn_options(settings)).run()
+    Server(settings).run()
+
+
+def reload(settings: Settings) -> int:
+    """Ask the running server (its pid file names it) to serve the current build."""
+    try:
+        pid = int(settings.pid_file.read_text().strip())
+        os.kill(pid, signal.SIGHUP)
+    except (OSError, ValueError) as error:
+        raise KgError(f"no running kg serve to reload ({settings.pid_file}: {error})") from None
+    return pid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from urllib.parse import urlencode
 
@@ -11,10 +12,12 @@ from kg.describe import service_description
 from kg.examples import examples
 from kg.export import serialize_graph
 from kg.formats import (
+    HTML_TYPES,
     RDF_FORMATS,
     RESULT_FORMATS,
     RdfFormat,
     ResultFormat,
+    available,
     content_type,
     negotiate,
 )
@@ -36,7 +39,7 @@ from kg.web.views import result_table
 log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
 
-HTML = ("text/html", "application/xhtml+xml")
+
 ENDPOINT_RESULT_FORMATS = tuple(f for f in RESULT_FORMATS if f.endpoint)
 PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -47,10 +50,6 @@ class Refusal(Exception):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
-
-
-def _available(formats: tuple[RdfFormat, ...] | tuple[ResultFormat, ...]) -> str:
-    return ", ".join(f"{f.name} ({f.media_type})" for f in formats)
 
 
 def execute(query: QueryRequest) -> QueryResult:
@@ -66,7 +65,9 @@ def execute(query: QueryRequest) -> QueryResult:
     except (QueryRefused, QuerySyntaxError) as error:
         raise Refusal(400, str(error)) from None
     except QueryTimeout as error:
-        if app.recycle is not None:
+        if not app.loaded.embedded:
+            pass  # a remote store's HTTP call ended at the deadline: nothing runs here
+        elif app.recycle is not None:
             app.recycle()
         else:
             log.warning("a timed-out query goes on in the background until it ends")
@@ -125,25 +126,31 @@ def _vary(response: Response) -> Response:
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     accept = request.headers.get("Accept")
-    if request.method == "GET" and not any(k in request.args for k in ("query", "update")):
-        chosen = negotiate(RDF_FORMATS, accept, request.args.get("format"), extra=HTML)
+    if request.method in ("GET", "HEAD") and not any(k in request.args
+                                                     for k in ("query", "update")):
+        chosen = negotiate(RDF_FORMATS, accept, request.args.get("format"), extra=HTML_TYPES)
         if chosen is None:
             return plain_error(406, "the service description comes as HTML or "
-                                    + _available(RDF_FORMATS))
+                                    + available(RDF_FORMATS))
         return _vary(_page() if isinstance(chosen, str) else _service_description(chosen))
     try:
-        query = parse_query_request(request.method, request.mimetype or None,
+        method = "GET" if request.method == "HEAD" else request.method
+        query = parse_query_request(method, request.mimetype or None,
                                     request.query_string, request.get_data(cache=False),
                                     state().settings.max_query_chars)
     except ProtocolError as error:
         return plain_error(error.status, str(error))
-    as_results = negotiate(ENDPOINT_RESULT_FORMATS, accept, query.format, extra=HTML)
-    as_graph = negotiate(RDF_FORMATS, accept, query.format, extra=HTML)
+    as_results = negotiate(ENDPOINT_RESULT_FORMATS, accept, query.format, extra=HTML_TYPES)
+    as_graph = negotiate(RDF_FORMATS, accept, query.format, extra=HTML_TYPES)
     if as_results is None and as_graph is None:
         return plain_error(406, "no result format fits the request; SELECT and ASK come as "
-                           f"{_available(ENDPOINT_RESULT_FORMATS)}; CONSTRUCT and DESCRIBE as "
-                           f"{_available(RDF_FORMATS)}")
+                           f"{available(ENDPOINT_RESULT_FORMATS)}; CONSTRUCT and DESCRIBE as "
+                           f"{available(RDF_FORMATS)}")
     html = as_results if isinstance(as_results, str) else as_graph
+    key = None if isinstance(html, str) else _cache_key(query, as_results, as_graph)
+    cached = state().cache.get(key) if key else None
+    if cached is not None:
+        return _answer(cached, key)
     try:
         result = execute(query)
     except Refusal as refusal:
@@ -154,10 +161,46 @@ def endpoint() -> Response:
     if chosen is None:
         formats = RDF_FORMATS if result.kind == "graph" else ENDPOINT_RESULT_FORMATS
         return _vary(plain_error(406, f"a {result.kind.upper()} result comes as "
-                                      f"{_available(formats)}"))
+                                      f"{available(formats)}"))
     if isinstance(chosen, str):
         return _vary(_page(query.query, result))
-    return _vary(_result_response(result, chosen))
+    response = _result_response(result, chosen)
+    if key and len(response.data) <= CACHED_BODY_MAX:
+        state().cache[key] = _stored(response)
+    return _answer(_stored(response), key) if key else response
+
+
+# Answers are fixed until the next build, so one computed answer serves every repeat of the
+# same request, and clients revalidate theirs with an ETag (304 costs no query at all).
+CACHED_BODY_MAX = 1 << 20
+_SEP = b"\n\x00\n"
+
+
+def _cache_key(query: QueryRequest, *formats: object) -> tuple[str, ...]:
+    names = [f if isinstance(f, str) or f is None else f.name for f in formats]
+    return ("answer", query.query, repr(query.default_graphs), repr(query.named_graphs),
+            *map(str, names))
+
+
+def _stored(response: Response) -> bytes:
+    """A response as cache bytes: its content type, its row-cap header, then its body."""
+    head = f"{response.content_type}\n{response.headers.get('X-SPARQL-MaxRows', '')}"
+    return head.encode() + _SEP + response.get_data()
+
+
+def _answer(stored: bytes, key: tuple[str, ...] | None) -> Response:
+    head, body = stored.split(_SEP, 1)
+    content, max_rows = head.decode().split("\n")
+    response = Response(body, content_type=content)
+    if max_rows:
+        response.headers["X-SPARQL-MaxRows"] = max_rows
+    if key is not None:
+        digest = hashlib.sha256("\x00".join(key).encode())
+        digest.update(str(state().summary.get("artifact_sha256", "")).encode())
+        response.set_etag(digest.hexdigest()[:32])
+        response.cache_control.no_cache = True  # keep it, but ask: a rebuild changes it
+        response.make_conditional(request)
+    return _vary(response)
 
 
 @bp.route("/query")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.namespaces import RDFS, XSD, curie
+from kg.namespaces import RDFS, XSD, XSD_STRING, curie
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -17,7 +17,6 @@ _DATE_FORMS = {
     str(XSD.gYear): re.compile(r"(?P<y>-?\d{4})"),
     str(XSD.gMonthDay): re.compile(r"--(?P<m>\d\d)-(?P<d>\d\d)"),
 }
-XSD_STRING = str(XSD.string)
 
 
 def readable_date(lexical: str, datatype: str) -> str | None:

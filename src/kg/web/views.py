@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import BASE, XSD, curie
+from kg.namespaces import BASE, XSD_STRING, curie
 from kg.query import QueryResult, Term
-
-XSD_STRING = str(XSD.string)
 
 
 @dataclass(frozen=True)
@@ -20,9 +18,13 @@ class Cell:
     kind: str = "literal"  # "iri", "literal", "bnode" or "empty"
 
 
-def local_href(iri: str, base: str) -> str:
-    """The app's own URL for a project IRI (the stable namespace mapped onto `base`)."""
-    return base + iri[len(BASE):] if iri.startswith(BASE) else iri
+def local_href(iri: str, base: str) -> str | None:
+    """The app's own URL for a project IRI (the stable namespace mapped onto `base`), the IRI
+    itself for other web IRIs, and None for the rest (javascript:, data:, urn:…), which are
+    shown but never made links."""
+    if iri.startswith(BASE):
+        return base + iri[len(BASE):]
+    return iri if iri.startswith(("http://", "https://")) else None
 
 
 def cell(term: Term | None, base: str) -> Cell:
