@@ -6,7 +6,8 @@ the figure that matters is the ratio of their times, not either time alone. Run 
 
     python bench/query_engines.py [--repeat N] [--min-ratio R]
 
-It exits with status 1 if the store is not at least R times faster (median over queries).
+It exits with status 1 if the store is not at least R times faster (median over queries), and
+writes bench/results/query_engines.json.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import re
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
+from harness import machine, write_results
 from rdflib import Dataset
 
 from kg.namespaces import PREFIXES
@@ -62,14 +65,19 @@ def main() -> int:
 
     print(f"load: store {store_load:.3f} s, rdflib {rdflib_load:.3f} s")
     print(f"{'README example':<16} {'store s':>9} {'rdflib s':>9} {'ratio':>7}")
-    ratios = []
+    ratios, rows = [], []
     for number, query in enumerate(examples(), start=1):
         ours = best_of(args.repeat, lambda q=query: run_query(store, q, timeout_s=600))
         theirs = best_of(args.repeat, lambda q=query: list(dataset.query(header + q)))
         ratios.append(theirs / ours)
+        rows.append({"example": number, "store_s": ours, "rdflib_s": theirs})
         print(f"{number:<16} {ours:>9.4f} {theirs:>9.4f} {theirs / ours:>6.0f}x")
     median = statistics.median(ratios)
     print(f"median speed-up over rdflib: {median:.0f}x (target >= {args.min_ratio:g}x)")
+    write_results("query_engines", {
+        "date": date.today().isoformat(), "machine": machine("pyoxigraph", "rdflib"),
+        "repeat": args.repeat, "load_s": {"store": store_load, "rdflib": rdflib_load},
+        "examples": rows, "median_speedup": median, "min_ratio": args.min_ratio})
     return 0 if median >= args.min_ratio else 1
 
 

@@ -14,33 +14,33 @@ configurations and compares only the default against waitress.
 from __future__ import annotations
 
 import argparse
-import http.client
-import itertools
-import json
 import os
-import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from harness import (
+    ROOT,
+    free_port,
+    load,
+    machine,
+    pss_mb,
+    spawn,
+    stop,
+    wait_ready,
+    write_results,
+)
+
 from kg.examples import examples
 from kg.settings import load_settings
-
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-ACCEPT = "application/sparql-results+json"
 
 
 @dataclass(frozen=True)
@@ -65,103 +65,16 @@ def waitress_child(port: int, threads: int) -> None:
     waitress.serve(create_app(load_settings()), host="127.0.0.1", port=port, threads=threads)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start(config: Config, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KG_ROOT": str(ROOT), "KG_HOST": "127.0.0.1", "KG_PORT": str(port),
-           "KG_WORKERS": str(config.workers), "KG_THREADS": str(config.threads)}
+           "KG_WORKERS": str(config.workers), "KG_THREADS": str(config.threads),
+           "KG_PID_FILE": str(log.with_suffix(".pid"))}  # not the build's: kg serve may run
     if config.server == "gunicorn":
         command = [sys.executable, "-m", "kg.cli", "serve"]
     else:
         command = [sys.executable, __file__, "--waitress-child", str(port),
                    "--threads", str(config.threads)]
-    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (gunicorn's master then stops its workers), SIGKILL to the session after 15 s."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # the leader is not reaped yet: the group is ours
-        proc.wait()
-
-
-def wait_ready(proc: subprocess.Popen[bytes], port: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server on port {port} exited with status {proc.returncode}")
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            conn.request("GET", "/sparql?" + urlencode({"query": "ASK {}"}),
-                         headers={"Accept": ACCEPT})
-            if conn.getresponse().status == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} not ready after {timeout:.0f} s")
-
-
-def pss_mb(pgid: int) -> float:
-    """Proportional set size of every process in the group, in MB (Linux; 0 elsewhere)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
-                rollup = (stat.parent / "smaps_rollup").read_text()
-                total += next(int(line.split()[1]) for line in rollup.splitlines()
-                              if line.startswith("Pss:"))
-        except (OSError, IndexError, StopIteration, ValueError):
-            continue
-    return total / 1024
-
-
-def load(port: int, paths: list[str], requests: int, concurrency: int) -> dict[str, float]:
-    """`requests` GETs spread over `concurrency` threads, one keep-alive connection each."""
-    counter = itertools.count()
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while (i := next(counter)) < requests:
-            started = time.perf_counter()
-            try:
-                conn.request("GET", paths[i % len(paths)], headers={"Accept": ACCEPT})
-                response = conn.getresponse()
-                ok = response.status == 200 and bool(response.read())
-            except (OSError, http.client.HTTPException):
-                conn.close()  # reconnects on the next request
-                ok = False
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                errors[0] += not ok
-        conn.close()
-
-    started, cpu = time.perf_counter(), time.process_time()
-    with ThreadPoolExecutor(concurrency) as pool:
-        for future in [pool.submit(worker) for _ in range(concurrency)]:
-            future.result()
-    wall = time.perf_counter() - started
-    cpu = (time.process_time() - cpu) / wall  # cores the client itself kept busy
-    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {"rps": requests / wall, "p50_ms": cuts[49] * 1000, "p95_ms": cuts[94] * 1000,
-            "p99_ms": cuts[98] * 1000, "errors": errors[0], "client_cpu": cpu}
+    return spawn(command, log, env)
 
 
 def run_config(config: Config, args: argparse.Namespace, paths: list[str],
@@ -224,7 +137,6 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks
     paths = ["/sparql?" + urlencode({"query": e.query}) for e in examples()]
     configs = [DEFAULT, WAITRESS, *(() if args.no_extra else EXTRA)]
-    RESULTS.mkdir(parents=True, exist_ok=True)
     log = Path(tempfile.gettempdir()) / "kg-wsgi-servers.log"
     log.write_bytes(b"")
     load_before = os.getloadavg()
@@ -249,15 +161,14 @@ def main() -> int:
               f"{r['vs_waitress']:.2f} ({low:.2f}–{high:.2f}) | {r['p50_ms']:.1f} | "
               f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r['pss_mb']:.0f} | "
               f"{r['client_cpu']:.2f} |")
-    machine = {"cpu_count": os.cpu_count(), "python": platform.python_version(),
-               "platform": platform.platform(),
-               "load_average_before": load_before, "load_average_after": os.getloadavg(),
-               **{p: version(p) for p in ("gunicorn", "waitress", "flask", "pyoxigraph")}}
-    (RESULTS / "wsgi_servers.json").write_text(json.dumps({
-        "date": date.today().isoformat(), "machine": machine,
+    facts = {**machine("gunicorn", "waitress", "flask", "pyoxigraph"),
+             "load_average_before": load_before, "load_average_after": os.getloadavg()}
+    del facts["load_average"]
+    write_results("wsgi_servers", {
+        "date": date.today().isoformat(), "machine": facts,
         "requests_per_level": args.requests, "rounds": args.rounds,
         "configs": [c.__dict__ for c in configs], "summary": summary, "runs": runs,
-    }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    })
     return 1 if any(r["errors"] for r in summary) else 0
 
 
