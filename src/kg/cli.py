@@ -18,7 +18,7 @@ from kg.query import run_query
 from kg.render import render_graph
 from kg.report import read_summary, summary_markdown, summary_text
 from kg.settings import SETTINGS, Settings, load_settings
-from kg.store import open_store
+from kg.store import open_store, push_artifact, remote_urls, require_artifact
 
 
 class KgGroup(click.Group):
@@ -77,8 +77,43 @@ def build(ctx: click.Context, artifact: Path | None) -> None:
         )
     if result.report.violations:  # warnings only: they do not stop the build
         click.echo(result.report.text(), err=True)
-    click.echo(summary_text(result.summary))
+    # A skipped step would read as "0 triples added" or "FAILED": say what happened instead.
+    skipped = {
+        "Inference:": "Inference: skipped (setting reasoning is off: KG_REASONING=off)",
+        "Validation:": "Validation: skipped (setting validation is off: KG_VALIDATION=off)",
+    }
+    steps = {"Inference:": result.summary["inference"], "Validation:": result.summary["validation"]}
+    click.echo("\n".join(
+        next((skipped[k] for k in skipped if line.startswith(k)
+              and steps[k].get("skipped")), line)  # type: ignore[attr-defined]
+        for line in summary_text(result.summary).splitlines()
+    ))
     click.echo(f"\nArtifact: {settings.artifact}\nSummary:  {settings.summary}")
+
+
+@cli.command()
+@click.option("--triples", type=int, required=True,
+              help="About how many asserted triples to write (within 1%).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed: the same seed and size give byte-identical files.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory to write the project to (must be empty, or use --force).")
+@click.option("--force", is_flag=True, help="Replace the project files already in --out.")
+@click.pass_context
+def generate(ctx: click.Context, triples: int, seed: int, out: Path, force: bool) -> None:
+    """Write a synthetic project of any size, for measuring how the build scales.
+
+    It copies this project's ontology and shapes, and invents conferences, parties, envoys,
+    resolutions, attendance, support and condemnation, each fact quoting a sentence of its
+    synthetic source text. Build it with `kg --root OUT build`.
+    """
+    from kg.synthetic import generate as generate_project
+
+    settings = _settings(ctx)
+    made = generate_project(out.resolve(), triples, seed, settings.ontology_dir,
+                            settings.shapes_dir, force=force)
+    click.echo(f"Wrote {made['triples']} triples ({made['facts']} facts, "
+               f"{made['conferences']} conferences, {made['sources']} sources) to {out}")
 
 
 @cli.command()
@@ -158,6 +193,41 @@ def stats(ctx: click.Context, form: str) -> None:
 
 
 @cli.command()
+@click.option("--into", metavar="URL",
+              help="The store's Graph Store Protocol endpoint (setting store_update_url; "
+                   "default: store_url with /store for /query).")
+@click.option("--default-graph", "default_graph", default="auto", show_default=True,
+              type=click.Choice(["auto", "default", "named"]),
+              help="Where the merged default graph goes: the store's default graph, or a "
+                   "named graph that kg serve names as the default graph (for stores whose "
+                   "default graph is the union of all graphs, like Virtuoso); auto tries the "
+                   "store's own first.")
+@click.pass_context
+def load(ctx: click.Context, into: str | None, default_graph: str) -> None:
+    """Push the built artifact to a remote store (KG_STORE_URL), for `kg serve` to serve.
+
+    Each named graph is replaced by a Graph Store Protocol PUT, the merged default graph too,
+    graphs of an older build are deleted, and the store's counts are checked against the
+    build's. Loading twice gives the same store.
+    """
+    settings = _settings(ctx, store_update_url=into)
+    query_url, graph_store_url = remote_urls(settings.store_url, settings.store_update_url)
+    report = push_artifact(require_artifact(settings.artifact), query_url, graph_store_url,
+                           default_graph)
+    click.echo(f"Loaded {len(report.graphs)} graphs ({sum(report.graphs.values())} triples) "
+               f"into {graph_store_url} in {report.seconds:.1f} s", err=True)
+    place = ("the store's default graph" if report.default_graph == "default"
+             else f"<{report.default_graph}>")
+    click.echo(f"Default graph: {report.default_triples} triples, in {place}", err=True)
+    for graph in report.removed:
+        click.echo(f"Deleted <{graph}>, not in this build", err=True)
+    if report.mismatches:
+        raise click.ClickException("the store does not hold what was loaded:\n  "
+                                   + "\n  ".join(report.mismatches))
+    click.echo(f"Checked: {query_url} holds the build", err=True)
+
+
+@cli.command()
 @click.option("--host", help="Interface to listen on (setting host, default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (setting port, default 5000).")
 @click.option("--workers", type=int, help="Worker processes (setting workers).")
@@ -175,6 +245,16 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     click.echo(f"Serving http://{settings.host}:{settings.port}/query "
                f"(SPARQL endpoint /sparql)", err=True)
     run_server(settings)
+
+
+@cli.command()
+@click.pass_context
+def reload(ctx: click.Context) -> None:
+    """Make the running `kg serve` serve the current build (after `kg build`), atomically."""
+    from kg.web.server import reload as reload_server
+
+    pid = reload_server(_settings(ctx))
+    click.echo(f"Asked kg serve (pid {pid}) to load the current build.", err=True)
 
 
 def main() -> None:

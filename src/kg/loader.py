@@ -4,21 +4,31 @@ Named graphs follow the project conventions:
     graph/ontology  <- <ontology_dir>/*.ttl
     graph/sources   <- <sources_dir>/*.ttl
     graph/<stem>    <- <data_dir>/<stem>.ttl   (requires <sources_dir>/<stem>.txt)
+    graph/shapes    <- <shapes_dir>/*.ttl      (kept apart: load_shapes)
+
+Two readers share these rules. `load_dataset` parses with rdflib, for reasoning and
+validation. `project_files` and `read_turtle` serve the streaming build, which parses
+with pyoxigraph one file at a time and never holds the whole graph (see kg.build).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import KgError
 from kg.namespaces import (
     GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
     GRAPH_SOURCES,
     RESERVED_NAMES,
+    XSD,
     bind_prefixes,
     source_graph,
 )
@@ -144,3 +154,92 @@ def load_shapes(settings: Settings) -> Graph:
     for path in files:
         shapes += parse_turtle(path)
     return shapes
+
+
+# The streaming reader (pyoxigraph): the same files and errors, without rdflib.
+
+_OX_REASON = re.compile(r"^Parser error [^:]*: ", re.DOTALL)
+_TZ = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
+_DAY = r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+# Lexical forms of the XSD datatypes the project uses; rdflib flags the others as ill-typed
+# and so does the streaming reader (the rest it takes as they are).
+_LEXICAL = {
+    str(XSD[name]): re.compile(pattern + r"\Z")
+    for name, pattern in {
+        "date": r"-?\d{4,}-" + _DAY + _TZ,
+        "dateTime": r"-?\d{4,}-" + _DAY + r"T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?" + _TZ,
+        "gYear": r"-?\d{4,}" + _TZ,
+        "gYearMonth": r"-?\d{4,}-(0[1-9]|1[0-2])" + _TZ,
+        "gMonthDay": r"--" + _DAY + _TZ,
+        "integer": r"[+-]?\d+",
+        "positiveInteger": r"\+?0*[1-9]\d*",
+        "nonNegativeInteger": r"(\+?\d+|-0+)",
+        "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)",
+        "boolean": r"(true|false|1|0)",
+        "duration": r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?",
+    }.items()
+}
+_XSD_DATE = str(XSD.date)
+
+
+def _ox_syntax_message(path: Path, error: SyntaxError) -> str:
+    reason = _OX_REASON.sub("", str(error.msg))
+    return f"{path}:{error.lineno or 1}:{error.offset or 1}: bad Turtle syntax: {reason}"
+
+
+def ill_typed(literal: ox.Literal) -> bool:
+    """True if a literal of a known XSD datatype has a value outside its lexical space."""
+    pattern = _LEXICAL.get(literal.datatype.value)
+    if pattern is None:
+        return False
+    value = literal.value
+    if not pattern.match(value):
+        return True
+    if literal.datatype.value == _XSD_DATE and len(value) >= 10 and value[0].isdigit():
+        try:
+            date.fromisoformat(value[:10])  # 30 February matches the pattern
+        except ValueError:
+            return True
+    return False
+
+
+def read_turtle(path: Path) -> Iterator[ox.Quad]:
+    """Stream the triples of one Turtle file (as default-graph quads) with pyoxigraph.
+
+    Errors are those of parse_turtle: a LoadError naming file:line:column, an unreadable
+    file, or a literal rdflib would flag as ill-typed. Blank nodes get fresh random labels;
+    the build renames them canonically.
+    """
+    try:
+        # rename_blank_nodes: `_:b` in two files of one graph are two nodes, as in rdflib.
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
+                             base_iri=path.absolute().as_uri(), rename_blank_nodes=True):
+            obj = quad.object
+            if isinstance(obj, ox.Literal) and ill_typed(obj):
+                raise LoadError(f"{path}: ill-typed literal {obj}")
+            yield quad
+    except SyntaxError as error:
+        raise LoadError(_ox_syntax_message(path, error)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise LoadError(f"{path}: cannot read: {error}") from None
+
+
+def project_files(settings: Settings) -> dict[str, list[Path]]:
+    """Every named graph of the build, as graph IRI -> the Turtle files it is read from.
+
+    The same files as load_dataset and load_shapes, with the same checks (directories,
+    stems, source texts), and graph:shapes too: the artifact carries the shapes.
+    """
+    ontology = turtle_files(settings.ontology_dir)
+    if not ontology:
+        raise LoadError(f"{settings.ontology_dir}: no ontology (*.ttl) files")
+    shapes = turtle_files(settings.shapes_dir)
+    if not shapes:
+        raise LoadError(f"{settings.shapes_dir}: no shapes (*.ttl) files")
+    sources = turtle_files(settings.sources_dir)
+    data_files = check_sources(settings)
+    graphs = {str(GRAPH_ONTOLOGY): ontology, str(GRAPH_SOURCES): sources,
+              str(GRAPH_SHAPES): shapes}
+    for path in data_files:
+        graphs[str(source_graph(path.stem))] = [path]
+    return graphs

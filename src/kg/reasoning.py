@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import owlrl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
@@ -82,6 +81,8 @@ def merge(graphs: Iterable[Graph]) -> Graph:
 
 def expand(graph: Graph) -> None:
     """Add the OWL 2 RL closure of `graph` to it, in place, as the build does."""
+    import owlrl  # loaded only when a build reasons
+
     # improved_datatypes=False: otherwise owlrl swaps its own lexical converters into
     # rdflib process-wide and never fully restores them; they reject valid values such
     # as xsd:gMonthDay "--03-01", which then fail SHACL datatype checks.
