@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -73,3 +74,55 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class ArtifactFile:
+    """The artifact written graph by graph to a temp file beside it, hashed as it goes.
+
+    `commit` renames it into place together with the summary; leaving the `with` block
+    without committing (an error) deletes the temp files and leaves the old artifact.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sha256 = hashlib.sha256()
+        self.lines = 0
+        self._tmp: str | None = None
+
+    def __enter__(self) -> ArtifactFile:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                         dir=self.path.parent)
+        self._file = os.fdopen(fd, "wb")
+        return self
+
+    def write(self, lines: list[str]) -> None:
+        data = "".join(lines).encode("utf-8")
+        self.sha256.update(data)
+        self._file.write(data)
+        self.lines += len(lines)
+
+    def commit(self, summary_path: Path, summary: bytes) -> None:
+        assert self._tmp is not None
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.chmod(self._tmp, _mode_for(self.path))
+        summary_tmp = _write_temp(summary_path, summary)
+        try:
+            os.replace(self._tmp, self.path)
+            os.replace(summary_tmp, summary_path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(summary_tmp)
+            raise
+        self._tmp = None
+        for directory in {self.path.parent, summary_path.parent}:
+            _fsync_directory(directory)
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._file.closed:
+            self._file.close()
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)

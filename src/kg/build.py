@@ -19,11 +19,7 @@ same input gives the same bytes, and the same graphs give the same bytes on eith
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.atomic import ArtifactFile
 from kg.loader import load_dataset, load_shapes, project_files, read_turtle
 from kg.namespaces import (
     DCTERMS,
@@ -283,95 +280,6 @@ def _validation_summary(report: ValidationReport) -> dict[str, object]:
 
 # ---------------------------------------------------------------------------------------
 # Writing: the artifact streamed to a temp file, then renamed with the summary
-
-
-class ArtifactFile:
-    """The artifact written graph by graph to a temp file beside it, hashed as it goes.
-
-    `commit` renames it into place together with the summary; leaving the `with` block
-    without committing (an error) deletes the temp files and leaves the old artifact.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.sha256 = hashlib.sha256()
-        self.lines = 0
-        self._tmp: str | None = None
-
-    def __enter__(self) -> ArtifactFile:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                         dir=self.path.parent)
-        self._file = os.fdopen(fd, "wb")
-        return self
-
-    def write(self, lines: list[str]) -> None:
-        data = "".join(lines).encode("utf-8")
-        self.sha256.update(data)
-        self._file.write(data)
-        self.lines += len(lines)
-
-    def commit(self, summary_path: Path, summary: bytes) -> None:
-        assert self._tmp is not None
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        os.chmod(self._tmp, _mode_for(self.path))
-        summary_tmp = _temp_copy(summary_path, summary)
-        try:
-            os.replace(self._tmp, self.path)
-            os.replace(summary_tmp, summary_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(summary_tmp)
-            raise
-        self._tmp = None
-        for directory in {self.path.parent, summary_path.parent}:
-            _fsync_directory(directory)
-
-    def __exit__(self, *exc: object) -> None:
-        if not self._file.closed:
-            self._file.close()
-        if self._tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._tmp)
-
-
-def _mode_for(path: Path) -> int:
-    with contextlib.suppress(FileNotFoundError):
-        return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _temp_copy(path: Path, data: bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, _mode_for(path))
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-        raise
-    return name
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _summary_bytes(summary: dict[str, object]) -> bytes:
