@@ -61,7 +61,7 @@ class Load:
                                headers={"Accept": "application/sparql-results+json"})
             response = connection.getresponse()
             return response.status, response.read()
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:  # a cut answer fails too
             return type(error).__name__, b""
         finally:
             connection.close()
