@@ -114,7 +114,7 @@ def test_bounded_load_loses_nothing(server, request):
 def test_a_killed_worker_fails_only_what_it_was_answering(server):
     workers = server.pids() - {server.process.pid}
     victim = min(workers)
-    with Load(server.base, [COUNT], seconds=12, requests=4000) as load:
+    with Load(server.base, [COUNT], seconds=12, requests=100_000) as load:
         time.sleep(2)
         os.kill(victim, signal.SIGKILL)
         killed_at = time.monotonic()
