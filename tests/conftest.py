@@ -127,6 +127,19 @@ def to_rdflib(term: object) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+@pytest.fixture(scope="session")
+def app(real_settings):
+    """The web app over the real build, shared by the tests that use Flask's test client."""
+    from kg.web import create_app
+
+    return create_app(real_settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--long-load", action="store_true",
                      help="run the load test for 60 s (the short form takes a few seconds)")

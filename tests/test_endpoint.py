@@ -30,16 +30,6 @@ SRX = "{http://www.w3.org/2005/sparql-results#}"
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.fixture(scope="session")
-def app(real_settings):
-    return create_app(real_settings)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def send(client, method: str, query: str, accept: str | None = None, **extra):
     """One protocol request: GET, POST form or POST sparql-query."""
     headers = {"Accept": accept} if accept else {}

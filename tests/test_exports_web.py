@@ -24,16 +24,6 @@ SELECTIONS = ["all", "asserted", "inferred", "ontology", "a source"]
 
 
 @pytest.fixture(scope="session")
-def app(real_settings):
-    return create_app(real_settings)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="session")
 def artifact(real_settings) -> Dataset:
     return load_artifact(real_settings.artifact)
 

@@ -21,16 +21,6 @@ VIENNA_QUOTE = ("Participating in the 30 October Vienna talks were the US, UK, R
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@pytest.fixture(scope="session")
-def app(real_settings):
-    return create_app(real_settings)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def triples(data: bytes, rdflib_name: str) -> set:
     dataset = Dataset()
     dataset.parse(data=data, format=rdflib_name)
