@@ -16,11 +16,26 @@ instead, which every query then names as its default graph (see kg.remote.Remote
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    serialize,
+)
 
 from kg.errors import KgError
 from kg.namespaces import DATASET_IRI, GRAPH, GRAPH_SHAPES
@@ -30,6 +45,27 @@ SHAPES = str(GRAPH_SHAPES)
 # Where the merged default graph goes in a store that has no default graph of its own. It is
 # outside the graph: namespace, so never one of the dataset's named graphs.
 DEFAULT_GRAPH_STAND_IN = str(DATASET_IRI) + "/default-graph"
+
+
+GraphName = NamedNode | BlankNode | DefaultGraph
+Subject = NamedNode | BlankNode | Triple
+Object = NamedNode | BlankNode | Literal | Triple
+
+
+class QueryStore(Protocol):
+    """What the app asks of a query store: the part of pyoxigraph's Store that it uses, which
+    the embedded store (a Store) and a remote one (kg.remote.RemoteStore) both provide."""
+
+    def query(self, query: str, *, prefixes: Mapping[str, str] | None = ...,
+              default_graph: GraphName | Sequence[GraphName] | None = ...,
+              named_graphs: Sequence[NamedNode | BlankNode] | None = ...,
+              ) -> QuerySolutions | QueryBoolean | QueryTriples: ...
+
+    def quads_for_pattern(self, subject: Subject | None, predicate: NamedNode | None,
+                          object: Object | None,  # noqa: A002 (pyoxigraph's name)
+                          graph_name: GraphName | None = ...) -> Iterator[Quad]: ...
+
+    def named_graphs(self) -> Iterator[NamedNode | BlankNode]: ...
 
 
 class StoreError(KgError):
