@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from pyoxigraph import Store
-from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.build import build
@@ -111,6 +111,18 @@ def ask(real_settings):
         return result
 
     return run
+
+
+def rdflib_dataset(artifact: Path) -> Dataset:
+    """The artifact as rdflib reads it: the tests' own reading, apart from the store's."""
+    dataset = Dataset()
+    dataset.parse(artifact, format="nquads")
+    return dataset
+
+
+def graphs_of(dataset: Dataset, iris: list[str]) -> list[Graph]:
+    """The named graphs of `dataset` with these IRIs, in that order."""
+    return [dataset.graph(URIRef(iri)) for iri in iris]
 
 
 def to_rdflib(term: object) -> Node:

@@ -51,6 +51,12 @@ def test_the_cli_reports_skipped_steps(runner, mini_project: Path):
     assert result.exit_code == 0, result.output
     assert "Inference: skipped" in result.stdout and "Validation: skipped" in result.stdout
     assert "FAILED" not in result.stdout
+    # kg stats reads the same summary and says the same: one wording, the report's.
+    stats = runner.invoke(cli, ["--root", str(mini_project), "stats"], env=OFF)
+    assert stats.exit_code == 0, stats.output
+    assert "Validation: skipped" in stats.stdout and "FAILED" not in stats.stdout
+    assert [line for line in stats.stdout.splitlines() if line.startswith("Validation:")] == [
+        line for line in result.stdout.splitlines() if line.startswith("Validation:")]
 
 
 @pytest.mark.parametrize(("reasoning", "validation"), [("on", "off"), ("off", "on")])

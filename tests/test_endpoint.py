@@ -443,20 +443,32 @@ def test_no_stack_trace_ever_reaches_the_client(client, monkeypatch):
     assert "secret internals" not in response.text and "Traceback" not in response.text
 
 
-def test_the_app_builds_the_graph_first_when_there_is_no_artifact(mini_settings):
+def test_the_app_only_loads_and_says_how_to_build(mini_settings):
+    from kg.store import StoreError
+
+    with pytest.raises(StoreError, match="run `kg build`"):
+        create_app(mini_settings)
     assert not mini_settings.artifact.exists()
-    app = create_app(mini_settings)
+
+
+def test_serving_builds_the_graph_first_when_there_is_no_artifact(mini_settings):
+    from kg.web.server import ensure_built
+
+    assert not mini_settings.artifact.exists()
+    ensure_built(mini_settings)
     assert mini_settings.artifact.is_file()
+    app = create_app(mini_settings)
     assert app.test_client().get("/health").json["triples"]["default_graph"] > 0
 
 
-def test_the_app_refuses_to_start_on_a_build_that_fails(make_project):
+def test_serving_refuses_to_start_on_a_build_that_fails(make_project):
     from kg.errors import KgError
     from kg.settings import load_settings
+    from kg.web.server import ensure_built
 
     settings = load_settings(env={}, root=make_project("S01-agent-without-label"))
     with pytest.raises(KgError, match="build failed"):
-        create_app(settings)
+        ensure_built(settings)
     assert not settings.artifact.exists()
 
 

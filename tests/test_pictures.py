@@ -13,22 +13,17 @@ import pyoxigraph as ox
 import pytest
 
 from kg.namespaces import EV, GRAPH, ID, KG, PREFIXES
-from kg.store import LoadedStore, load_store
-from kg.web.pictures import (
+from kg.read.neighbours import Link, Neighbour, Neighbourhood, neighbourhood
+from kg.read.timeline import (
     ACTUAL,
     PLANNED,
     SUSPENDED,
-    Link,
-    Neighbour,
-    Neighbourhood,
     TimelineEvent,
     TimelineMark,
-    layout,
-    neighbourhood,
-    neighbourhood_svg,
     timeline_events,
-    timeline_svg,
 )
+from kg.store import QueryStore, load_store
+from kg.web.pictures import layout, neighbourhood_svg, timeline_svg
 from kg.web.views import local_href
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -61,8 +56,8 @@ def links(root: ET.Element) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def loaded(real_settings) -> LoadedStore:
-    return load_store(real_settings.artifact)
+def loaded(real_settings) -> QueryStore:
+    return load_store(real_settings.artifact).store
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +148,7 @@ def test_the_pictures_are_self_contained_accessible_svg(picture, timeline, loade
 
 def test_geneva_iv_neighbourhood_has_its_attendees_linked(loaded):
     hood = neighbourhood(loaded, str(ID["geneva-iv"]))
-    rows = loaded.store.query(f"SELECT ?x {{ ?x <{KG.attends}> <{ID['geneva-iv']}> }}")
+    rows = loaded.query(f"SELECT ?x {{ ?x <{KG.attends}> <{ID['geneva-iv']}> }}")
     attendees = {r["x"].value for r in rows}
     assert len(attendees) >= 15
     by_iri = {n.iri: n for n in hood.neighbours}
@@ -197,7 +192,7 @@ def test_the_pictures_are_deterministic(loaded):
     again = neighbourhood_svg(neighbourhood(loaded, str(ID["geneva-iv"])), href)
     assert first == again
     assert timeline_svg(timeline_events(loaded), href) == timeline_svg(
-        timeline_events(loaded.store), href)
+        timeline_events(loaded), href)
 
 
 # ------------------------------------------------------------------------------------------

@@ -14,7 +14,13 @@ import pytest
 from conftest import FX
 from rdflib import Graph, Literal
 
-from kg.formats import RDF_FORMATS, RESULT_FORMATS, UnsupportedFormat, lookup_result
+from kg.formats import (
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    UnsupportedFormat,
+    lookup_result,
+    write_result,
+)
 from kg.namespaces import GRAPH, ID, RDFS
 from kg.query import (
     QueryRefused,
@@ -24,7 +30,6 @@ from kg.query import (
     needs_check,
     run_query,
 )
-from kg.render import render_graph
 from kg.store import StoreError, open_store
 
 LABELS = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label"
@@ -159,7 +164,7 @@ def test_missing_artifact_says_to_build(tmp_path):
 
 
 def test_table_uses_curies_and_counts_rows(store):
-    text = lookup_result("table").render(run(store, LABELS)).decode()
+    text = lookup_result("table").write(run(store, LABELS)).decode()
     lines = text.splitlines()
     assert lines[0].split() == ["s", "label"]
     assert any(line.startswith("id:geneva-iv") and "Geneva IV" in line for line in lines)
@@ -167,14 +172,14 @@ def test_table_uses_curies_and_counts_rows(store):
 
 
 def test_csv_has_full_iris(store):
-    rows = list(csv.reader(io.StringIO(lookup_result("csv").render(run(store, LABELS)).decode())))
+    rows = list(csv.reader(io.StringIO(lookup_result("csv").write(run(store, LABELS)).decode())))
     assert rows[0] == ["s", "label"]
     assert [str(ID["geneva-iv"]), "Geneva IV"] in rows
 
 
 def test_json_follows_the_sparql_results_format(store):
     text = "SELECT ?d ?label { id:geneva-iv kg:startDate ?d ; rdfs:label ?label }"
-    document = json.loads(lookup_result("json").render(run(store, text)))
+    document = json.loads(lookup_result("json").write(run(store, text)))
     assert document["head"]["vars"] == ["d", "label"]
     (binding,) = document["results"]["bindings"]
     assert binding["d"] == {
@@ -186,12 +191,12 @@ def test_json_follows_the_sparql_results_format(store):
 
 
 def test_json_ask(store):
-    document = json.loads(lookup_result("json").render(run(store, f"ASK {{ ?s a <{FX.Agent}> }}")))
+    document = json.loads(lookup_result("json").write(run(store, f"ASK {{ ?s a <{FX.Agent}> }}")))
     assert document == {"head": {}, "boolean": True}
 
 
 def test_tsv_uses_term_syntax(store):
-    text = lookup_result("tsv").render(run(store, LABELS)).decode()
+    text = lookup_result("tsv").write(run(store, LABELS)).decode()
     assert text.splitlines()[0] == "?s\t?label"
     assert f'<{ID["geneva-iv"]}>\t"Geneva IV"' in text
 
@@ -200,7 +205,7 @@ def test_unbound_values_are_empty(store):
     text = "SELECT ?s ?missing { ?s a kg:Conference OPTIONAL { ?s kg:endDate ?missing } }"
     result = run(store, text)
     assert result.rows == [(ox.NamedNode(ID["geneva-iv"]), None)]
-    assert json.loads(lookup_result("json").render(result))["results"]["bindings"] == [
+    assert json.loads(lookup_result("json").write(result))["results"]["bindings"] == [
         {"s": {"type": "uri", "value": str(ID["geneva-iv"])}}
     ]
 
@@ -208,13 +213,13 @@ def test_unbound_values_are_empty(store):
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
 def test_construct_renders_in_every_rdf_format(store, fmt):
     result = run(store, "CONSTRUCT WHERE { id:geneva-iv rdfs:label ?l }")
-    graph = Graph().parse(data=render_graph(result, fmt.ox_format), format=fmt.rdflib_name)
+    graph = Graph().parse(data=write_result(result, fmt), format=fmt.rdflib_name)
     assert set(graph) == {(ID["geneva-iv"], RDFS.label, Literal("Geneva IV"))}
 
 
 def test_table_prints_a_graph_result_as_turtle(store):
     result = run(store, "CONSTRUCT WHERE { id:geneva-iv rdfs:label ?l }")
-    graph = Graph().parse(data=lookup_result("table").render(result), format="turtle")
+    graph = Graph().parse(data=lookup_result("table").write(result), format="turtle")
     assert set(graph) == {(ID["geneva-iv"], RDFS.label, Literal("Geneva IV"))}
 
 

@@ -6,8 +6,7 @@ import pytest
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store
 
 from kg.namespaces import EV, ID, KG, RDF, RDFS, SKOS, SRC
-from kg.store import load_store
-from kg.web.search import (
+from kg.read.search import (
     ALIAS_PREFIX,
     EXACT_ALIAS,
     EXACT_LABEL,
@@ -17,6 +16,7 @@ from kg.web.search import (
     SearchIndex,
     normalise,
 )
+from kg.store import load_store
 
 PROJECT = (str(ID), str(SRC), str(KG))
 

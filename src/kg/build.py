@@ -12,6 +12,9 @@ Two ways through, chosen by the settings `reasoning` and `validation`:
   written to the artifact and counted, then dropped. This is the path for graphs of
   millions of triples; the summary records the two steps as skipped.
 
+Each step is reported as it ends (what it did and how long it took) to the caller's
+`progress` function, so `kg build` and `kg serve` can show a long build advancing.
+
 Either way the artifact is N-Quads, one block of sorted lines per named graph in the order
 of the graph IRIs, with each graph's blank nodes renamed canonically (RDFC-1.0), so the
 same input gives the same bytes, and the same graphs give the same bytes on either path.
@@ -19,12 +22,10 @@ same input gives the same bytes, and the same graphs give the same bytes on eith
 
 from __future__ import annotations
 
-import json
 import time
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,22 +35,15 @@ from kg.atomic import ArtifactFile
 from kg.loader import load_dataset, load_shapes, project_files, read_turtle
 from kg.namespaces import (
     DCTERMS,
-    EV,
-    GRAPH,
-    GRAPH_INFERRED,
-    GRAPH_ONTOLOGY,
     GRAPH_SHAPES,
-    GRAPH_SOURCES,
     KG,
     RDF,
     RDFS,
     SH,
-    SKOS,
     SRC,
-    curie,
-    graph_name,
 )
 from kg.settings import Settings
+from kg.summary import Tally, inference_summary, summarize, summary_bytes, validation_summary
 from kg.validation import ValidationReport
 
 if TYPE_CHECKING:
@@ -57,13 +51,9 @@ if TYPE_CHECKING:
 
     from kg.reasoning import ReasoningResult
 
-# Naming triples need no evidence (kg.evidence.NAMING); everything else in a source is a fact.
-_NAMING = frozenset({str(RDF.type), str(RDFS.label), str(SKOS.altLabel)})
-_NOT_SOURCES = frozenset({str(GRAPH_ONTOLOGY), str(GRAPH_SOURCES), str(GRAPH_INFERRED),
-                          str(GRAPH_SHAPES)})
 _RDF_TYPE, _STATEMENT = str(RDF.type), str(RDF.Statement)
 _COMMENT, _TITLE, _NODE_SHAPE = str(RDFS.comment), str(DCTERMS.title), str(SH.NodeShape)
-_EV, _KG, _GRAPH, _SRC = str(EV), str(KG), str(GRAPH), str(SRC)
+_KG, _SRC = str(KG), str(SRC)
 
 
 @dataclass
@@ -87,7 +77,32 @@ class BuildResult:
     summary: dict[str, object] = field(default_factory=dict)
 
 
-def check(settings: Settings, *, reasoning: bool = True, validation: bool = True) -> Checked:
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class _Step:
+    outcome: str = ""  # what the step did, said at its end
+    seconds: float = 0.0
+    cpu: float = 0.0
+
+
+@contextmanager
+def _step(progress: Progress, name: str) -> Iterator[_Step]:
+    """Time a step and report its outcome when it ends."""
+    step = _Step()
+    started, cpu = time.perf_counter(), time.process_time()
+    yield step
+    step.seconds, step.cpu = time.perf_counter() - started, time.process_time() - cpu
+    progress(f"{name}: {step.outcome} ({step.seconds:.1f} s)")
+
+
+def check(settings: Settings, *, reasoning: bool = True, validation: bool = True,
+          progress: Progress = _quiet) -> Checked:
     """Load, reason and validate; raises LoadError on unreadable input.
 
     `kg validate` always does both steps; the build passes the settings' choice.
@@ -95,17 +110,22 @@ def check(settings: Settings, *, reasoning: bool = True, validation: bool = True
     from kg.reasoning import infer
     from kg.validation import validate_dataset
 
-    started, cpu = time.perf_counter(), time.process_time()
-    dataset = load_dataset(settings)
-    shapes = load_shapes(settings)
-    load_seconds = time.perf_counter() - started
-    cpu_seconds = {"load": time.process_time() - cpu}
-    cpu = time.process_time()
-    reasoned = infer(dataset) if reasoning else None
-    cpu_seconds["inference"], cpu = time.process_time() - cpu, time.process_time()
-    report = validate_dataset(dataset, shapes) if validation else ValidationReport.skip()
-    cpu_seconds["validation"] = time.process_time() - cpu
-    return Checked(dataset, reasoned, report, load_seconds, shapes, cpu_seconds)
+    with _step(progress, "load") as loading:
+        dataset = load_dataset(settings)
+        shapes = load_shapes(settings)
+        loading.outcome = f"{len(dataset):,} triples and {len(shapes):,} of shapes"
+    with _step(progress, "inference") as inferring:
+        reasoned = infer(dataset) if reasoning else None
+        inferring.outcome = (f"OWL 2 RL added {reasoned.added:,} triples" if reasoned
+                             else "skipped (setting reasoning is off)")
+    with _step(progress, "validation") as validating:
+        report = validate_dataset(dataset, shapes) if validation else ValidationReport.skip()
+        validating.outcome = ("skipped (setting validation is off)" if report.skipped else
+                              f"{'conforms' if report.conforms else 'does not conform'}, "
+                              f"{len(report.violations)} result(s)")
+    cpu_seconds = {"load": loading.cpu, "inference": inferring.cpu,
+                   "validation": validating.cpu}
+    return Checked(dataset, reasoned, report, loading.seconds, shapes, cpu_seconds)
 
 
 # ---------------------------------------------------------------------------------------
@@ -175,147 +195,37 @@ def _rdflib_graphs(dataset: Dataset, shapes: Graph | None) -> dict[str, Graph]:
 
 
 # ---------------------------------------------------------------------------------------
-# What the summary counts, from a stream of graphs
-
-
-class Tally:
-    """Counts for the summary, taken one graph at a time (see summarize)."""
-
-    def __init__(self) -> None:
-        self.graphs: Counter[str] = Counter()
-        self.asserted: Counter[str] = Counter()
-        self.inferred: Counter[str] = Counter()
-        self.instances: dict[str, set[str]] = {}
-        self.comments: list[tuple[str, str]] = []
-        self.titles: dict[str, str] = {}
-        self.sources: dict[str, dict[str, int]] = {}
-        self.shapes = 0
-        self.shape_triples = 0
-
-    def add(self, name: str, triples: list[ox.Quad]) -> None:
-        if not triples:
-            return
-        if name == str(GRAPH_SHAPES):
-            self.shape_triples += len(triples)
-            self.shapes += sum(1 for q in triples if q.predicate.value == _RDF_TYPE
-                               and q.object.value == _NODE_SHAPE)
-            return
-        self.graphs[graph_name(name)] += len(triples)
-        if name == str(GRAPH_ONTOLOGY):
-            # Class and property counts describe the data, not the schema.
-            self.comments += [(q.subject.value, q.object.value) for q in triples
-                              if q.predicate.value == _COMMENT
-                              and q.subject.value.startswith(_KG)]
-            return
-        if name == str(GRAPH_SOURCES):
-            self.titles.update({q.subject.value: q.object.value for q in triples
-                                if q.predicate.value == _TITLE})
-        target = self.inferred if name == str(GRAPH_INFERRED) else self.asserted
-        target.update(q.predicate.value for q in triples)
-        for q in triples:
-            if q.predicate.value == _RDF_TYPE:
-                self.instances.setdefault(q.object.value, set()).add(str(q.subject))
-        if name.startswith(_GRAPH) and name not in _NOT_SOURCES:
-            self.sources[name[len(_GRAPH):]] = {
-                "facts": sum(1 for q in triples if q.predicate.value not in _NAMING
-                             and not q.subject.value.startswith(_EV)),
-                "evidence": sum(1 for q in triples if q.predicate.value == _RDF_TYPE
-                                and q.object.value == _STATEMENT),
-            }
-
-    def counts(self) -> dict[str, object]:
-        asserted = Counter({curie(p): n for p, n in self.asserted.items()})
-        inferred = Counter({curie(p): n for p, n in self.inferred.items()})
-        return {
-            "sources": {
-                stem: {"title": self.titles.get(_SRC + stem, stem), **counts}
-                for stem, counts in sorted(self.sources.items())
-            },
-            "terms": {curie(term): comment for term, comment in sorted(self.comments)},
-            "graphs": dict(sorted(self.graphs.items())),
-            "classes": dict(sorted(
-                (curie(c), len(members)) for c, members in self.instances.items()
-            )),
-            "properties": {
-                name: {"asserted": asserted[name], "inferred": inferred[name]}
-                for name in sorted(asserted.keys() | inferred.keys())
-            },
-        }
-
-
-def summarize(tally: Tally, artifact_sha256: str, settings: Settings, *,
-              inference: dict[str, object], validation: dict[str, object],
-              load_seconds: float) -> dict[str, object]:
-    """The build summary written next to the artifact (and printed by the CLI)."""
-    counts = tally.counts()
-    graphs: dict[str, int] = counts["graphs"]  # type: ignore[assignment]
-    inferred = graphs.get(graph_name(str(GRAPH_INFERRED)), 0)
-    total = sum(graphs.values())
-    return {
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "artifact": str(settings.artifact),
-        "artifact_sha256": artifact_sha256,
-        "triples": {"asserted": total - inferred, "inferred": inferred, "total": total,
-                    "shapes": tally.shape_triples},
-        **counts,
-        "inference": inference,
-        "validation": {**validation, "shapes": tally.shapes},
-        "load_seconds": round(load_seconds, 3),
-    }
-
-
-def _inference_summary(reasoning: ReasoningResult | None) -> dict[str, object]:
-    if reasoning is None:
-        return {"added": 0, "seconds": 0.0, "skipped": True}
-    return {"added": reasoning.added, "seconds": round(reasoning.seconds, 3)}
-
-
-def _validation_summary(report: ValidationReport) -> dict[str, object]:
-    if report.skipped:
-        # Nothing was checked, so "conforms" is unknown: null, not true.
-        return {"conforms": None, "results": 0, "seconds": 0.0, "skipped": True}
-    return {"conforms": report.conforms, "results": len(report.violations),
-            "seconds": round(report.seconds, 3)}
-
-
-# ---------------------------------------------------------------------------------------
-# Writing: the artifact streamed to a temp file, then renamed with the summary
-
-
-def _summary_bytes(summary: dict[str, object]) -> bytes:
-    return (json.dumps(summary, indent=2) + "\n").encode("utf-8")
-
-
-# ---------------------------------------------------------------------------------------
 # The build
 
 
-def build(settings: Settings) -> BuildResult:
+def build(settings: Settings, progress: Progress | None = None) -> BuildResult:
     """Run the whole build; write the artifact and summary only if everything passed."""
+    progress = progress or _quiet
     reasoning, validation = settings.reasoning == "on", settings.validation == "on"
     if not reasoning and not validation:
-        return build_streaming(settings)
+        return build_streaming(settings, progress)
     started = time.perf_counter()
-    checked = check(settings, reasoning=reasoning, validation=validation)
+    checked = check(settings, reasoning=reasoning, validation=validation, progress=progress)
     if not checked.report.conforms:
         return BuildResult(checked.report, written=False)
     graphs = _rdflib_graphs(checked.dataset, checked.shapes)
     tally = Tally()
-    with ArtifactFile(settings.artifact) as artifact:
+    with _step(progress, "write") as writing, ArtifactFile(settings.artifact) as artifact:
         for name in sorted(graphs):
             triples = _canonical(_ox_triples(graphs[name]))
             tally.add(name, triples)
             artifact.write(graph_lines(name, triples))
+        writing.outcome = f"{sum(tally.graphs.values()):,} quads to {settings.artifact}"
         summary = summarize(
             tally, artifact.sha256.hexdigest(), settings,
-            inference=_inference_summary(checked.reasoning),
-            validation=_validation_summary(checked.report),
+            inference=inference_summary(checked.reasoning),
+            validation=validation_summary(checked.report),
             load_seconds=checked.load_seconds,
         )
         summary["build_seconds"] = round(time.perf_counter() - started, 3)
         summary["cpu_seconds"] = {step: round(seconds, 3)
                                   for step, seconds in checked.cpu_seconds.items()}
-        artifact.commit(settings.summary, _summary_bytes(summary))
+        artifact.commit(settings.summary, summary_bytes(summary))
     return BuildResult(checked.report, written=True, summary=summary)
 
 
@@ -324,29 +234,33 @@ def _graph_triples(paths: list[Path]) -> Iterator[ox.Quad]:
         yield from read_turtle(path)
 
 
-def build_streaming(settings: Settings) -> BuildResult:
+def build_streaming(settings: Settings, progress: Progress | None = None) -> BuildResult:
     """Reasoning and validation off: parse each file with pyoxigraph and write it out.
 
     Memory holds one named graph (one source file) at a time, plus the summary's counts.
     """
+    progress = progress or _quiet
     started = time.perf_counter()
     files = project_files(settings)
     tally = Tally()
     parse_seconds = 0.0
-    with ArtifactFile(settings.artifact) as artifact:
+    with (_step(progress, "stream (reasoning and validation off)") as streaming,
+          ArtifactFile(settings.artifact) as artifact):
         for name in sorted(files):
             parsing = time.perf_counter()
             triples = _canonical(_graph_triples(files[name]))
             parse_seconds += time.perf_counter() - parsing
             tally.add(name, triples)
             artifact.write(graph_lines(name, triples))
+        streaming.outcome = (f"{sum(tally.graphs.values()):,} quads of {len(files)} graphs "
+                             f"to {settings.artifact}")
         report = ValidationReport.skip()
         summary = summarize(
             tally, artifact.sha256.hexdigest(), settings,
-            inference=_inference_summary(None), validation=_validation_summary(report),
+            inference=inference_summary(None), validation=validation_summary(report),
             load_seconds=parse_seconds,
         )
         summary["build_seconds"] = round(time.perf_counter() - started, 3)
         summary["streamed"] = True
-        artifact.commit(settings.summary, _summary_bytes(summary))
+        artifact.commit(settings.summary, summary_bytes(summary))
     return BuildResult(report, written=True, summary=summary)

@@ -13,9 +13,8 @@ import click
 from kg.atomic import write_atomic
 from kg.errors import KgError
 from kg.export import SELECTIONS, export
-from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup, lookup_result, names
+from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup, lookup_result, names, write_result
 from kg.query import run_query
-from kg.render import render_graph
 from kg.report import read_summary, summary_markdown, summary_text
 from kg.settings import SETTINGS, Settings, load_settings
 from kg.store import open_store, push_artifact, remote_urls, require_artifact
@@ -52,6 +51,10 @@ def cli(ctx: click.Context, root: Path | None, setting_pairs: tuple[tuple[str, s
         ctx.obj["root"] = root
 
 
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _settings(ctx: click.Context, **overrides: object) -> Settings:
     # A command option left unset must not hide the same setting given to the group.
     given = {name: value for name, value in overrides.items() if value is not None}
@@ -68,7 +71,7 @@ def build(ctx: click.Context, artifact: Path | None) -> None:
     settings = _settings(ctx, artifact=artifact.resolve() if artifact else None)
     from kg import build as build_mod  # reasoning and SHACL load only for the commands using them
 
-    result = build_mod.build(settings)
+    result = build_mod.build(settings, progress=_progress)
     if not result.written:
         click.echo(result.report.text(), err=True)
         raise click.ClickException(
@@ -77,17 +80,7 @@ def build(ctx: click.Context, artifact: Path | None) -> None:
         )
     if result.report.violations:  # warnings only: they do not stop the build
         click.echo(result.report.text(), err=True)
-    # A skipped step would read as "0 triples added" or "FAILED": say what happened instead.
-    skipped = {
-        "Inference:": "Inference: skipped (setting reasoning is off: KG_REASONING=off)",
-        "Validation:": "Validation: skipped (setting validation is off: KG_VALIDATION=off)",
-    }
-    steps = {"Inference:": result.summary["inference"], "Validation:": result.summary["validation"]}
-    click.echo("\n".join(
-        next((skipped[k] for k in skipped if line.startswith(k)
-              and steps[k].get("skipped")), line)  # type: ignore[attr-defined]
-        for line in summary_text(result.summary).splitlines()
-    ))
+    click.echo(summary_text(result.summary))
     click.echo(f"\nArtifact: {settings.artifact}\nSummary:  {settings.summary}")
 
 
@@ -154,11 +147,10 @@ def query(ctx: click.Context, query_text: str | None, query_file: TextIO | None,
     settings = _settings(ctx, query_timeout_s=timeout)
     result = run_query(open_store(settings.artifact), text, settings.query_timeout_s)
     if result.kind == "graph":
-        rdf = lookup(format_name) if format_name in names(RDF_FORMATS) else lookup("ttl")
-        output = render_graph(result, rdf.ox_format)
+        fmt = lookup(format_name) if format_name in names(RDF_FORMATS) else lookup("ttl")
     else:
-        output = lookup_result(format_name).render(result)
-    click.echo(output, nl=False)
+        fmt = lookup_result(format_name)
+    click.echo(write_result(result, fmt), nl=False)
 
 
 @cli.command("export")
@@ -242,9 +234,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     settings = _settings(ctx, host=host, port=port, workers=workers, threads=threads)
     from kg.web.server import serve as run_server  # Flask and gunicorn load only here
 
-    click.echo(f"Serving http://{settings.host}:{settings.port}/query "
-               f"(SPARQL endpoint /sparql)", err=True)
-    run_server(settings)
+    run_server(settings, progress=_progress)
 
 
 @cli.command()

@@ -1,12 +1,12 @@
 """Descriptions of the service and the dataset: SPARQL 1.1 Service Description and VoID.
 
-Both are small RDF graphs built from the loaded store's counts and the format registry, so
-they always say what the running server really holds and speaks.
+Both are small sets of triples built from the loaded store's counts and the format registry,
+so they always say what the running server really holds and speaks.
 """
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, URIRef
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kg.formats import RDF_FORMATS, RESULT_FORMATS
 from kg.namespaces import (
@@ -19,61 +19,69 @@ from kg.namespaces import (
     RDFS,
     SD,
     VOID,
-    W3C_FORMATS,
     XSD,
-    bind_prefixes,
 )
 from kg.store import LoadedStore
-
-# The W3C's IRIs for the formats (https://www.w3.org/ns/formats/), by registry name.
-RESULT_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
-                      "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV"}
-RDF_FORMAT_IRIS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "xml": "RDF_XML",
-                   "trig": "TriG", "nq": "N-Quads"}
 
 TITLE = "Syrian peace talks knowledge graph"
 DESCRIPTION = (
     "The Syrian peace talks 2012-2020 (Geneva, Astana, Vienna/ISSG, Munich), extracted from five "
     "source documents with a verbatim quote for every fact, plus OWL 2 RL inferences."
 )
+Node = NamedNode | BlankNode
 
 
-def _count(graph: Graph, node: URIRef | BNode, triples: int) -> None:
-    graph.add((node, VOID.triples, Literal(triples, datatype=XSD.integer)))
+class Description(list[Triple]):
+    """The triples of a description; `add` takes IRIs as strings (or namespace terms)."""
+
+    def add(self, subject: Node | str, predicate: str, obj: Node | Literal | str) -> None:
+        self.append(Triple(_node(subject), NamedNode(str(predicate)),
+                           obj if isinstance(obj, Literal) else _node(obj)))
+
+    def add_count(self, node: Node | str, triples: int) -> None:
+        self.add(node, VOID.triples, integer(triples))
 
 
-def service_description(loaded: LoadedStore, endpoint: str, void_url: str) -> Graph:
+def _node(term: Node | str) -> Node:
+    return term if isinstance(term, NamedNode | BlankNode) else NamedNode(str(term))
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(str(XSD.integer)))
+
+
+def english(text: str) -> Literal:
+    return Literal(text, language="en")
+
+
+def service_description(loaded: LoadedStore, endpoint: str, void_url: str) -> Description:
     """The SPARQL 1.1 Service Description of the endpoint at `endpoint`."""
-    graph = bind_prefixes(Graph())
-    service = URIRef(endpoint)
-    graph.add((service, RDF.type, SD.Service))
-    graph.add((service, SD.endpoint, service))
-    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, RDFS.comment, Literal(
+    graph = Description()
+    graph.add(endpoint, RDF.type, SD.Service)
+    graph.add(endpoint, SD.endpoint, endpoint)
+    graph.add(endpoint, SD.supportedLanguage, SD.SPARQL11Query)
+    graph.add(endpoint, RDFS.comment, english(
         "Read-only. The default graph is the merge of every named graph but graph:shapes: the "
         "facts of each source, the sources' descriptions, the ontology and the OWL 2 RL "
-        "inferences. "
-        "SERVICE, remote FROM graphs and updates are refused.", lang="en")))
-    for fmt in RESULT_FORMATS:
-        if fmt.name in RESULT_FORMAT_IRIS:
-            graph.add((service, SD.resultFormat, W3C_FORMATS[RESULT_FORMAT_IRIS[fmt.name]]))
-    for fmt in RDF_FORMATS:
-        graph.add((service, SD.resultFormat, W3C_FORMATS[RDF_FORMAT_IRIS[fmt.name]]))
-    graph.add((service, SD.defaultDataset, DATASET_IRI))
-    graph.add((DATASET_IRI, RDF.type, SD.Dataset))
-    graph.add((DATASET_IRI, RDFS.seeAlso, URIRef(void_url)))
-    default = BNode("defaultGraph")
-    graph.add((DATASET_IRI, SD.defaultGraph, default))
-    graph.add((default, RDF.type, SD.Graph))
-    _count(graph, default, loaded.default_triples)
+        "inferences. SERVICE, remote FROM graphs and updates are refused."))
+    for fmt in (*(f for f in RESULT_FORMATS if f.endpoint), *RDF_FORMATS):
+        if fmt.iri is not None:
+            graph.add(endpoint, SD.resultFormat, fmt.iri)
+    graph.add(DATASET_IRI, RDF.type, SD.Dataset)
+    graph.add(endpoint, SD.defaultDataset, DATASET_IRI)
+    graph.add(DATASET_IRI, RDFS.seeAlso, void_url)
+    default = BlankNode("defaultGraph")
+    graph.add(DATASET_IRI, SD.defaultGraph, default)
+    graph.add(default, RDF.type, SD.Graph)
+    graph.add_count(default, loaded.default_triples)
     for name, triples in loaded.graph_triples.items():
-        named, described = BNode(), BNode()
-        graph.add((DATASET_IRI, SD.namedGraph, named))
-        graph.add((named, RDF.type, SD.NamedGraph))
-        graph.add((named, SD.name, URIRef(name)))
-        graph.add((named, SD.graph, described))
-        graph.add((described, RDF.type, SD.Graph))
-        _count(graph, described, triples)
+        named, described = BlankNode(), BlankNode()
+        graph.add(DATASET_IRI, SD.namedGraph, named)
+        graph.add(named, RDF.type, SD.NamedGraph)
+        graph.add(named, SD.name, name)
+        graph.add(named, SD.graph, described)
+        graph.add(described, RDF.type, SD.Graph)
+        graph.add_count(described, triples)
     return graph
 
 
@@ -92,52 +100,51 @@ def _distinct(loaded: LoadedStore, query: str) -> int:
     return int(row["n"].value)
 
 
-def void_description(loaded: LoadedStore, endpoint: str, dumps: dict[str, str]) -> Graph:
+def void_description(loaded: LoadedStore, endpoint: str, dumps: dict[str, str]) -> Description:
     """The VoID description of the dataset, with counts, partitions and one subset per graph.
 
     `dumps` maps a named graph IRI (or "" for the whole dataset) to its download URL.
     """
-    graph = bind_prefixes(Graph())
+    graph = Description()
     dataset = DATASET_IRI
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
-    graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
-    graph.add((dataset, DCTERMS.license, LICENSE))
-    graph.add((dataset, DCTERMS.modified, Literal(loaded.built.isoformat(), datatype=XSD.dateTime)))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
-    graph.add((dataset, VOID.uriSpace, Literal(str(ID))))
-    graph.add((dataset, VOID.vocabulary, ONTOLOGY_IRI))
-    graph.add((dataset, VOID.exampleResource, ID["geneva-iv"]))
+    graph.add(dataset, RDF.type, VOID.Dataset)
+    graph.add(dataset, DCTERMS.title, english(TITLE))
+    graph.add(dataset, DCTERMS.description, english(DESCRIPTION))
+    graph.add(dataset, DCTERMS.license, LICENSE)
+    graph.add(dataset, DCTERMS.modified,
+              Literal(loaded.built.isoformat(), datatype=NamedNode(str(XSD.dateTime))))
+    graph.add(dataset, VOID.sparqlEndpoint, endpoint)
+    graph.add(dataset, VOID.uriSpace, Literal(str(ID)))
+    graph.add(dataset, VOID.vocabulary, ONTOLOGY_IRI)
+    graph.add(dataset, VOID.exampleResource, ID["geneva-iv"])
     if "" in dumps:
-        graph.add((dataset, VOID.dataDump, URIRef(dumps[""])))
-    _count(graph, dataset, loaded.default_triples)
-    integer = XSD.integer
+        graph.add(dataset, VOID.dataDump, dumps[""])
+    graph.add_count(dataset, loaded.default_triples)
     for prop, query in (
         (VOID.distinctSubjects, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"),
         (VOID.distinctObjects, "SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }"),
         (VOID.entities, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s ?p ?o "
                         f"FILTER STRSTARTS(STR(?s), \"{ID}\") }}"),
     ):
-        graph.add((dataset, prop, Literal(_distinct(loaded, query), datatype=integer)))
+        graph.add(dataset, prop, integer(_distinct(loaded, query)))
     classes, properties = _partitions(loaded)
-    graph.add((dataset, VOID.classes, Literal(len(classes), datatype=integer)))
-    graph.add((dataset, VOID.properties, Literal(len(properties), datatype=integer)))
+    graph.add(dataset, VOID.classes, integer(len(classes)))
+    graph.add(dataset, VOID.properties, integer(len(properties)))
     for cls, entities in classes:
-        partition = BNode()
-        graph.add((dataset, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], URIRef(cls)))
-        graph.add((partition, VOID.entities, Literal(entities, datatype=integer)))
+        partition = BlankNode()
+        graph.add(dataset, VOID.classPartition, partition)
+        graph.add(partition, VOID["class"], cls)
+        graph.add(partition, VOID.entities, integer(entities))
     for prop, triples in properties:
-        partition = BNode()
-        graph.add((dataset, VOID.propertyPartition, partition))
-        graph.add((partition, VOID.property, URIRef(prop)))
-        _count(graph, partition, triples)
+        partition = BlankNode()
+        graph.add(dataset, VOID.propertyPartition, partition)
+        graph.add(partition, VOID.property, prop)
+        graph.add_count(partition, triples)
     for name, triples in loaded.graph_triples.items():
-        subset = URIRef(name)
-        graph.add((dataset, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, SD.name, subset))
-        _count(graph, subset, triples)
+        graph.add(dataset, VOID.subset, name)
+        graph.add(name, RDF.type, VOID.Dataset)
+        graph.add(name, SD.name, name)
+        graph.add_count(name, triples)
         if name in dumps:
-            graph.add((subset, VOID.dataDump, URIRef(dumps[name])))
+            graph.add(name, VOID.dataDump, dumps[name])
     return graph

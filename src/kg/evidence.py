@@ -2,35 +2,28 @@
 
 A source graph holds facts, the names and kinds of the things they mention, and one
 rdf:Statement per fact and quote. Naming triples need no evidence; every other triple
-about an entity is a fact and must be quoted.
+about an entity is a fact and must be quoted. The build counts facts by `is_fact`, and the
+data tests check evidence by `facts`: one rule for both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rdflib.term import Node
 
-from kg.namespaces import (
-    DCTERMS,
-    EV,
-    GRAPH,
-    GRAPH_INFERRED,
-    GRAPH_ONTOLOGY,
-    GRAPH_SOURCES,
-    RDF,
-    RDFS,
-    SKOS,
-    SRC,
-)
+from kg.namespaces import EV, RDF, RDFS, SKOS
 
-NAMING = frozenset({RDF.type, RDFS.label, SKOS.altLabel})
-NOT_SOURCE_GRAPHS = frozenset({GRAPH_ONTOLOGY, GRAPH_SOURCES, GRAPH_INFERRED})
+# Naming triples: a thing's kind and names, which need no quote.
+NAMING = frozenset({str(RDF.type), str(RDFS.label), str(SKOS.altLabel)})
+_EV = str(EV)
 
 
-def is_evidence_node(node: Node) -> bool:
-    return str(node).startswith(str(EV))
+def is_fact(subject: str, predicate: str) -> bool:
+    """Whether a triple with this subject and predicate (IRIs, or a blank node's label) of a
+    source graph is a fact that must carry evidence."""
+    return predicate not in NAMING and not subject.startswith(_EV)
 
 
 def evidence_nodes(graph: Graph) -> list[Node]:
@@ -40,29 +33,5 @@ def evidence_nodes(graph: Graph) -> list[Node]:
 def facts(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of a source graph that must carry evidence."""
     for subject, predicate, obj in graph:
-        if predicate not in NAMING and not is_evidence_node(subject):
+        if is_fact(str(subject), str(predicate)):
             yield subject, predicate, obj
-
-
-def source_graphs(dataset: Dataset) -> dict[str, Graph]:
-    """The per-source named graphs, by source stem."""
-    return {
-        str(graph.identifier)[len(str(GRAPH)) :]: graph
-        for graph in dataset.graphs()
-        if str(graph.identifier).startswith(str(GRAPH))
-        and graph.identifier not in NOT_SOURCE_GRAPHS
-        and len(graph)
-    }
-
-
-def source_counts(dataset: Dataset) -> dict[str, dict[str, object]]:
-    """Title, facts and evidence nodes per source graph."""
-    described = dataset.graph(GRAPH_SOURCES)
-    return {
-        stem: {
-            "title": str(described.value(SRC[stem], DCTERMS.title) or stem),
-            "facts": sum(1 for _ in facts(graph)),
-            "evidence": len(evidence_nodes(graph)),
-        }
-        for stem, graph in sorted(source_graphs(dataset).items())
-    }

@@ -1,7 +1,9 @@
-"""One registry of the formats the project reads and writes, and content negotiation.
+"""One registry of the formats the project writes, and content negotiation.
 
-RDF formats (for exports and CONSTRUCT/DESCRIBE results) and query-result formats (for
-SELECT/ASK results), each found by name, alias, extension or media type.
+A format is one row: its name (for `?format=`, the CLI and file names), label, media types,
+file extension, W3C format IRI and writer. RDF formats (downloads, entity data, CONSTRUCT and
+DESCRIBE answers) take quads; query-result formats (SELECT and ASK answers) take a
+QueryResult. Adding a format is adding a row here and saying so in the documentation.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from kg.errors import KgError
+from kg.namespaces import W3C_FORMATS
 from kg.query import QueryResult
+from kg.rdfwriters import pyoxigraph_writer, write_jsonld
 from kg.render import render_csv, render_json, render_table, render_tsv, render_xml
 
 
@@ -24,13 +28,12 @@ class UnsupportedFormat(KgError):
 
 
 @dataclass(frozen=True)
-class RdfFormat:
+class Format:
     name: str
+    label: str
     media_type: str
-    rdflib_name: str  # serializer/parser plugin name
     extension: str
-    quads: bool  # holds named graphs
-    ox_format: ox.RdfFormat
+    w3c: str | None  # local name of the format's IRI under http://www.w3.org/ns/formats/
     aliases: tuple[str, ...] = ()
     other_media_types: tuple[str, ...] = ()  # also accepted in an Accept header
     charset: bool = True  # a text format whose media type takes `charset=utf-8`
@@ -39,49 +42,81 @@ class RdfFormat:
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.other_media_types)
 
+    @property
+    def iri(self) -> str | None:
+        """The W3C's IRI for the format, as the service description names it."""
+        return None if self.w3c is None else W3C_FORMATS[self.w3c]
+
 
 @dataclass(frozen=True)
-class ResultFormat:
-    name: str
-    media_type: str
-    extension: str
-    render: Callable[[QueryResult], bytes]
-    aliases: tuple[str, ...] = ()
-    other_media_types: tuple[str, ...] = ()
-    endpoint: bool = True  # offered by the SPARQL endpoint (the table is for the terminal)
-    charset: bool = True
+class RdfFormat(Format):
+    write: Callable[[Iterable[ox.Quad]], bytes] = write_jsonld
+    quads: bool = False  # holds named graphs
+    rdflib_name: str = ""  # the plugin name rdflib reads it by (for clients and the tests)
 
-    @property
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.other_media_types)
+
+@dataclass(frozen=True)
+class ResultFormat(Format):
+    write: Callable[[QueryResult], bytes] = render_json
+    endpoint: bool = True  # offered by the SPARQL endpoint (the table is for the terminal)
+
+
+def _ox(fmt: ox.RdfFormat, quads: bool = False) -> Callable[[Iterable[ox.Quad]], bytes]:
+    return pyoxigraph_writer(fmt, quads=quads)
 
 
 F = TypeVar("F", RdfFormat, ResultFormat)
 
 # Order is preference: the first is what `*/*` or no Accept header gets.
 RDF_FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("ttl", "text/turtle", "turtle", "ttl", False, ox.RdfFormat.TURTLE, ("turtle",),
-              ("application/x-turtle",)),
-    RdfFormat("jsonld", "application/ld+json", "json-ld", "jsonld", True, ox.RdfFormat.JSON_LD,
-              ("json-ld",), ("application/json",), charset=False),
-    RdfFormat("nt", "application/n-triples", "nt", "nt", False, ox.RdfFormat.N_TRIPLES,
-              ("ntriples", "n-triples"), ("text/plain",)),
-    RdfFormat("xml", "application/rdf+xml", "xml", "rdf", False, ox.RdfFormat.RDF_XML,
-              ("rdf", "rdfxml", "owl"), ("application/xml", "text/xml"), charset=False),
-    RdfFormat("trig", "application/trig", "trig", "trig", True, ox.RdfFormat.TRIG),
-    RdfFormat("nq", "application/n-quads", "nquads", "nq", True, ox.RdfFormat.N_QUADS,
-              ("nquads", "n-quads")),
+    RdfFormat("ttl", "Turtle", "text/turtle", "ttl", "Turtle", ("turtle",),
+              ("application/x-turtle",), write=_ox(ox.RdfFormat.TURTLE), rdflib_name="turtle"),
+    RdfFormat("jsonld", "JSON-LD", "application/ld+json", "jsonld", "JSON-LD", ("json-ld",),
+              ("application/json",), charset=False, write=write_jsonld, quads=True,
+              rdflib_name="json-ld"),
+    RdfFormat("nt", "N-Triples", "application/n-triples", "nt", "N-Triples",
+              ("ntriples", "n-triples"), ("text/plain",), write=_ox(ox.RdfFormat.N_TRIPLES),
+              rdflib_name="nt"),
+    RdfFormat("xml", "RDF/XML", "application/rdf+xml", "rdf", "RDF_XML", ("rdf", "rdfxml", "owl"),
+              ("application/xml", "text/xml"), charset=False, write=_ox(ox.RdfFormat.RDF_XML),
+              rdflib_name="xml"),
+    RdfFormat("trig", "TriG", "application/trig", "trig", "TriG",
+              write=_ox(ox.RdfFormat.TRIG, quads=True), quads=True, rdflib_name="trig"),
+    RdfFormat("nq", "N-Quads", "application/n-quads", "nq", "N-Quads", ("nquads", "n-quads"),
+              write=_ox(ox.RdfFormat.N_QUADS, quads=True), quads=True, rdflib_name="nquads"),
 )
 
 RESULT_FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "application/sparql-results+json", "srj", render_json, ("srj",),
-                 ("application/json",), charset=False),
-    ResultFormat("xml", "application/sparql-results+xml", "srx", render_xml, ("srx",),
-                 ("application/xml", "text/xml"), charset=False),
-    ResultFormat("csv", "text/csv", "csv", render_csv),
-    ResultFormat("tsv", "text/tab-separated-values", "tsv", render_tsv),
-    ResultFormat("table", "text/plain", "txt", render_table, ("text",), endpoint=False),
+    ResultFormat("json", "SPARQL JSON", "application/sparql-results+json", "srj",
+                 "SPARQL_Results_JSON", ("srj",), ("application/json",), charset=False,
+                 write=render_json),
+    ResultFormat("xml", "SPARQL XML", "application/sparql-results+xml", "srx",
+                 "SPARQL_Results_XML", ("srx",), ("application/xml", "text/xml"),
+                 charset=False, write=render_xml),
+    ResultFormat("csv", "CSV", "text/csv", "csv", "SPARQL_Results_CSV", write=render_csv),
+    ResultFormat("tsv", "TSV", "text/tab-separated-values", "tsv", "SPARQL_Results_TSV",
+                 write=render_tsv),
+    ResultFormat("table", "text table", "text/plain", "txt", None, ("text",), write=render_table,
+                 endpoint=False),
 )
+
+
+def serialize(data: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: RdfFormat, *,
+              merge: bool = False) -> bytes:
+    """RDF in `fmt`: quad formats keep the graph names unless `merge`; triple formats, and
+    triples given without graphs, are one merged graph."""
+    quads = [item if isinstance(item, ox.Quad) else ox.Quad(*item) for item in data]
+    if merge and fmt.quads:
+        quads = [ox.Quad(*t) for t in dict.fromkeys(q.triple for q in quads)]
+    return fmt.write(quads)
+
+
+def write_result(result: QueryResult, fmt: RdfFormat | ResultFormat) -> bytes:
+    """A query's answer in `fmt`: an RDF format for CONSTRUCT and DESCRIBE, a result format
+    for SELECT and ASK."""
+    if isinstance(fmt, RdfFormat):
+        return serialize(result.triples, fmt)
+    return fmt.write(result)
 
 
 def _find(registry: Iterable[F], key: str, what: str) -> F:

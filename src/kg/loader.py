@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,6 +32,7 @@ from kg.namespaces import (
     source_graph,
 )
 from kg.settings import Settings
+from kg.terms import DATE_FORMS, parse_date
 
 
 class LoadError(KgError):
@@ -130,28 +130,19 @@ def _add_files(dataset: Dataset, name: URIRef, files: list[Path]) -> None:
 
 
 def load_dataset(settings: Settings) -> Dataset:
-    """Every asserted graph of the project (ontology, sources, one per source)."""
-    ontology = turtle_files(settings.ontology_dir)
-    if not ontology:
-        raise LoadError(f"{settings.ontology_dir}: no ontology (*.ttl) files")
-    sources = turtle_files(settings.sources_dir)
-    data_files = check_sources(settings)
+    """Every asserted graph of the project (ontology, sources, one per source), by rdflib."""
     dataset = Dataset()
     bind_prefixes(dataset)
-    _add_files(dataset, GRAPH_ONTOLOGY, ontology)
-    _add_files(dataset, GRAPH_SOURCES, sources)
-    for path in data_files:
-        _add_files(dataset, source_graph(path.stem), [path])
+    for name, files in project_files(settings).items():
+        if name != str(GRAPH_SHAPES):
+            _add_files(dataset, URIRef(name), files)
     return dataset
 
 
 def load_shapes(settings: Settings) -> Graph:
     """All SHACL shapes files merged into one graph."""
     shapes = bind_prefixes(Graph())
-    files = turtle_files(settings.shapes_dir)
-    if not files:
-        raise LoadError(f"{settings.shapes_dir}: no shapes (*.ttl) files")
-    for path in files:
+    for path in project_files(settings)[str(GRAPH_SHAPES)]:
         shapes += parse_turtle(path)
     return shapes
 
@@ -161,16 +152,12 @@ def load_shapes(settings: Settings) -> Graph:
 _OX_REASON = re.compile(r"^Parser error [^:]*: ", re.DOTALL)
 _TZ = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
 _DAY = r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-# Lexical forms of the XSD datatypes the project uses; rdflib flags the others as ill-typed
-# and so does the streaming reader (the rest it takes as they are).
+# Lexical forms of the other XSD datatypes the project uses (the date forms are kg.terms'):
+# rdflib flags values outside them as ill-typed, and so does the streaming reader.
 _LEXICAL = {
     str(XSD[name]): re.compile(pattern + r"\Z")
     for name, pattern in {
-        "date": r"-?\d{4,}-" + _DAY + _TZ,
         "dateTime": r"-?\d{4,}-" + _DAY + r"T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?" + _TZ,
-        "gYear": r"-?\d{4,}" + _TZ,
-        "gYearMonth": r"-?\d{4,}-(0[1-9]|1[0-2])" + _TZ,
-        "gMonthDay": r"--" + _DAY + _TZ,
         "integer": r"[+-]?\d+",
         "positiveInteger": r"\+?0*[1-9]\d*",
         "nonNegativeInteger": r"(\+?\d+|-0+)",
@@ -179,7 +166,6 @@ _LEXICAL = {
         "duration": r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?",
     }.items()
 }
-_XSD_DATE = str(XSD.date)
 
 
 def _ox_syntax_message(path: Path, error: SyntaxError) -> str:
@@ -189,18 +175,11 @@ def _ox_syntax_message(path: Path, error: SyntaxError) -> str:
 
 def ill_typed(literal: ox.Literal) -> bool:
     """True if a literal of a known XSD datatype has a value outside its lexical space."""
-    pattern = _LEXICAL.get(literal.datatype.value)
-    if pattern is None:
-        return False
-    value = literal.value
-    if not pattern.match(value):
-        return True
-    if literal.datatype.value == _XSD_DATE and len(value) >= 10 and value[0].isdigit():
-        try:
-            date.fromisoformat(value[:10])  # 30 February matches the pattern
-        except ValueError:
-            return True
-    return False
+    datatype, value = literal.datatype.value, literal.value
+    if datatype in DATE_FORMS:
+        return parse_date(value, datatype) is None  # 30 February is no date
+    pattern = _LEXICAL.get(datatype)
+    return pattern is not None and not pattern.match(value)
 
 
 def read_turtle(path: Path) -> Iterator[ox.Quad]:

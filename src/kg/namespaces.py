@@ -168,6 +168,9 @@ GRAPH_INFERRED = GRAPH["inferred"]
 # The SHACL shapes the build validated against: in the artifact, outside the default graph.
 GRAPH_SHAPES = GRAPH["shapes"]
 SHAPES_IRI = URIRef(BASE + "shapes")
+# The project's own graphs; every other graph: graph is one source's facts.
+PROJECT_GRAPHS = frozenset({str(GRAPH_ONTOLOGY), str(GRAPH_SOURCES), str(GRAPH_INFERRED),
+                            str(GRAPH_SHAPES)})
 # Names a source stem may not take: the project's own graphs and the export selections.
 RESERVED_NAMES = frozenset({"ontology", "sources", "inferred", "shapes", "all", "asserted"})
 
@@ -199,9 +202,9 @@ PREFIXES: dict[str, str] = {
 __all__ = [
     "BASE", "DATASET_IRI", "DCTERMS", "EV", "FOAF", "GRAPH", "GRAPH_INFERRED", "GRAPH_ONTOLOGY",
     "GRAPH_SHAPES", "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "LICENSE", "ONTOLOGY_IRI",
-    "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA", "SD", "SH",
-    "SHAPES_IRI", "SKOS", "SRC", "VOID", "W3C_FORMATS", "XSD", "XSD_STRING", "bind_prefixes",
-    "curie", "graph_name", "source_graph",
+    "ORG", "OWL", "PREFIXES", "PROJECT_GRAPHS", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA",
+    "SD", "SH", "SHAPES_IRI", "SKOS", "SRC", "VOID", "W3C_FORMATS", "XSD", "XSD_STRING",
+    "bind_prefixes", "curie", "graph_name", "is_source_graph", "source_graph",
 ]
 
 # Longest namespace first, so "ev:" wins over a shorter namespace it extends.
@@ -213,6 +216,11 @@ _LOCAL = re.compile(r"[A-Za-z0-9_][\w\-./]*(?<!\.)\Z")
 def source_graph(stem: str) -> URIRef:
     """The named graph holding the facts extracted from source `stem`."""
     return GRAPH[stem]
+
+
+def is_source_graph(iri: str) -> bool:
+    """Whether `iri` names the graph of one source's facts."""
+    return iri.startswith(str(GRAPH)) and iri not in PROJECT_GRAPHS
 
 
 def graph_name(iri: str) -> str:

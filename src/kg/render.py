@@ -1,8 +1,8 @@
 """Renderers for query results: plain data in, bytes out.
 
 SELECT and ASK results in the four SPARQL 1.1 result formats (JSON, XML, CSV, TSV) and a
-plain-text table; CONSTRUCT and DESCRIBE results in any RDF format Oxigraph writes.
-Terms are Oxigraph's; only their attributes are read here.
+plain-text table (CONSTRUCT and DESCRIBE answers are RDF: kg.rdfwriters). Terms are
+Oxigraph's; only their attributes are read here.
 """
 
 from __future__ import annotations
@@ -20,11 +20,6 @@ from kg.namespaces import PREFIXES, XSD_STRING, curie
 from kg.query import QueryResult, Term
 
 ASK_VARIABLE = "_askResult"  # CSV and TSV have no boolean form; one column says true or false
-
-
-def render_graph(result: QueryResult, ox_format: ox.RdfFormat) -> bytes:
-    """The triples of a CONSTRUCT or DESCRIBE result, with the project prefixes."""
-    return ox.serialize(result.triples, format=ox_format, prefixes=PREFIXES)
 
 
 def _ask_as_select(result: QueryResult) -> tuple[list[str], list[tuple[Term | None, ...]]]:
@@ -45,8 +40,8 @@ def _cell(term: Term | None) -> str:
 
 
 def render_table(result: QueryResult) -> bytes:
-    if result.kind == "graph":
-        return render_graph(result, ox.RdfFormat.TURTLE)
+    if result.kind == "graph":  # the terminal shows a graph as Turtle
+        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     if result.kind == "ask":
         return b"true\n" if result.boolean else b"false\n"
     cells = [[_cell(term) for term in row] for row in result.rows]

@@ -27,17 +27,32 @@ def _table(title: str, rows: Mapping[str, object], headers: tuple[str, ...] = ()
     return lines
 
 
+def inference_words(inference: Mapping[str, Any]) -> str:
+    """What the build's reasoning step did, in words."""
+    if inference.get("skipped"):
+        return "skipped (setting reasoning is off: KG_REASONING=off)"
+    return f"{inference['added']} triples added in {inference['seconds']:.3f} s"
+
+
+def validation_words(validation: Mapping[str, Any]) -> str:
+    """What the build's validation step found, in words: a build that skipped it was not
+    validated, which is neither a pass nor a failure."""
+    if validation.get("skipped"):
+        return "skipped (setting validation is off: KG_VALIDATION=off)"
+    verdict = "conforms" if validation["conforms"] else "FAILED"
+    return f"{verdict} in {validation['seconds']:.3f} s"
+
+
 def summary_text(summary: Mapping[str, Any]) -> str:
     """Totals, then counts per source, graph, class and property."""
-    triples, inference = summary["triples"], summary["inference"]
+    triples = summary["triples"]
     sources = {stem: {"facts": s["facts"], "quotes": s["evidence"]}
                for stem, s in summary["sources"].items()}
     lines = [
         f"Triples: {triples['total']} ({triples['asserted']} asserted, "
         f"{triples['inferred']} inferred)",
-        f"Inference: {inference['added']} triples added in {inference['seconds']:.3f} s",
-        f"Validation: {'conforms' if summary['validation']['conforms'] else 'FAILED'} "
-        f"in {summary['validation']['seconds']:.3f} s",
+        f"Inference: {inference_words(summary['inference'])}",
+        f"Validation: {validation_words(summary['validation'])}",
         f"Built at {summary['built_at']}",
         "",
         *_table("Sources", sources, ("facts", "quotes")),

@@ -87,7 +87,7 @@ def damaged(artifact: Path, error: Exception) -> StoreError:
 class LoadedStore:
     """The query store with what the server reports about it (counts, build time)."""
 
-    store: Store | RemoteStore
+    store: QueryStore
     artifact: Path
     built: datetime  # when the artifact was written (its modification time, UTC)
     graph_triples: dict[str, int]  # named graph IRI -> its triple count
@@ -111,13 +111,19 @@ COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def load_store(artifact: Path) -> LoadedStore:
-    """Load the N-Quads artifact into a fresh in-memory store, then merge and count."""
+def read_artifact(artifact: Path) -> Store:
+    """The artifact's named graphs in a fresh in-memory store (no merged default graph)."""
     store = Store()
     try:
         store.bulk_load(path=str(require_artifact(artifact)), format=RdfFormat.N_QUADS)
     except SyntaxError as error:
         raise damaged(artifact, error) from None
+    return store
+
+
+def load_store(artifact: Path) -> LoadedStore:
+    """Load the N-Quads artifact into a fresh in-memory store, then merge and count."""
+    store = read_artifact(artifact)
     store.update(MERGE)
     per_graph = {row["g"].value: int(row["n"].value)  # type: ignore[index,union-attr]
                  for row in store.query(COUNT_GRAPHS)}  # type: ignore[union-attr]
@@ -129,10 +135,12 @@ def load_store(artifact: Path) -> LoadedStore:
 
 def open_store(artifact: Path) -> Store:
     """The query store alone, for one-off queries."""
-    return load_store(artifact).store
+    store = load_store(artifact).store
+    assert isinstance(store, Store)
+    return store
 
 
-def graph_names(store: Store | RemoteStore) -> set[str]:
+def graph_names(store: QueryStore) -> set[str]:
     """IRIs of the store's named graphs."""
     return {g.value for g in store.named_graphs() if isinstance(g, NamedNode)}
 

@@ -1,4 +1,8 @@
-"""The web app: `create_app(settings)` loads the built store once and mounts the blueprints."""
+"""The web app: `create_app(settings)` loads the built store once and mounts the blueprints.
+
+The app only loads what a build made (`kg build`, or `kg serve`, which builds first when there
+is nothing to serve); it never builds.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,14 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from kg.namespaces import GRAPH_ONTOLOGY, RDFS, graph_name
+from kg.namespaces import graph_name
+from kg.read.labels import term_labels
+from kg.read.search import SearchIndex
+from kg.read.site import Site, read_source_texts
 from kg.report import read_summary
 from kg.settings import Settings, load_settings
 from kg.store import LoadedStore, connect_store, load_store
 from kg.web.cache import BoundedCache
-from kg.web.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -39,29 +45,21 @@ class AppState:
     """What every request reads: the settings and the loaded store (never mutated)."""
 
     settings: Settings
-    loaded: LoadedStore
-    summary: dict[str, Any]  # the build summary: counts, validation, artifact checksum
+    site: Site  # the store, the build summary and the source texts
     search: SearchIndex  # labels and aliases, for the search box and 404 suggestions
-    source_texts: dict[str, str]  # source stem -> its full text, for the source pages
     term_labels: dict[str, str]  # ontology term IRI -> its label
     # Called after a query outlived its time limit: the server ends this worker process
     # once its current requests are answered, which stops the query (see kg.web.server).
     recycle: Callable[[], None] | None = None
     cache: BoundedCache = field(default_factory=BoundedCache)
 
+    @property
+    def loaded(self) -> LoadedStore:
+        return self.site.loaded
 
-def ensure_artifact(settings: Settings) -> None:
-    """Build the graph first when there is no artifact yet."""
-    if settings.artifact.is_file() and settings.summary.is_file():
-        return
-    from kg.build import build  # reasoning and validation are only loaded when needed
-
-    log.warning("no artifact at %s: building it first", settings.artifact)
-    result = build(settings)
-    if not result.written:
-        from kg.errors import KgError
-
-        raise KgError(f"the build failed, so there is nothing to serve:\n{result.report.text()}")
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.site.summary
 
 
 def open_query_store(settings: Settings) -> LoadedStore:
@@ -78,22 +76,6 @@ def open_query_store(settings: Settings) -> LoadedStore:
         log.warning("the store at %s does not hold the build of %s (its graphs differ): "
                     "push it with `kg load`", settings.store_url, settings.artifact)
     return loaded
-
-
-def read_source_texts(settings: Settings, loaded: LoadedStore) -> dict[str, str]:
-    """The text of every source that has a named graph of facts, read once at start."""
-    texts = {}
-    for graph in loaded.graph_triples:
-        stem = graph_name(graph)
-        path = settings.sources_dir / f"{stem}.txt"
-        if path.is_file():
-            texts[stem] = path.read_text(encoding="utf-8")
-    return texts
-
-
-def term_labels(loaded: LoadedStore) -> dict[str, str]:
-    query = f"SELECT ?t ?l WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?t <{RDFS.label}> ?l }} }}"
-    return {row["t"].value: row["l"].value for row in loaded.store.query(query)}
 
 
 def state() -> AppState:
@@ -148,15 +130,15 @@ def _headers(response: Response) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """The app over the built artifact of `settings` (built first when missing)."""
+    """The app over the built artifact of `settings` (StoreError when there is none)."""
     settings = settings or load_settings()
-    ensure_artifact(settings)
+    summary = read_summary(settings)
+    loaded = open_query_store(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    loaded = open_query_store(settings)
-    app.extensions["kg"] = AppState(settings, loaded, read_summary(settings),
-                                    SearchIndex.from_store(loaded.store),
-                                    read_source_texts(settings, loaded), term_labels(loaded))
+    site = Site(loaded, summary, read_source_texts(settings, loaded))
+    app.extensions["kg"] = AppState(settings, site, SearchIndex.from_store(loaded.store),
+                                    term_labels(loaded.store))
 
     from kg.web import dataset, exports, resources, sparql
 

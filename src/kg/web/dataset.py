@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
 from kg.describe import void_description
-from kg.export import serialize_graph
-from kg.formats import RDF_FORMATS, available, content_type, negotiate
+from kg.export import dump_names
+from kg.formats import RDF_FORMATS, available, content_type, negotiate, serialize
 from kg.namespaces import graph_name
 from kg.web import base_url, plain_error, state
-from kg.web.downloads import download_urls
 
 bp = Blueprint("dataset", __name__)
 
@@ -37,8 +36,9 @@ def void() -> Response:
     key = ("void", base, fmt.name)
     cache = state().cache
     if key not in cache:
-        cache[key] = serialize_graph(void_description(state().loaded, base + "sparql",
-                                                    download_urls(base)), fmt)
+        dumps = {graph: f"{base}export/{name}.ttl"
+                 for graph, name in dump_names(state().loaded.graph_triples).items()}
+        cache[key] = serialize(void_description(state().loaded, base + "sparql", dumps), fmt)
     response = Response(cache[key], content_type=content_type(fmt))
     response.vary.add("Accept")
     return response

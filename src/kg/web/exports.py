@@ -1,9 +1,8 @@
 """Downloads: every graph selection in every RDF format, at /export/<selection>.<ext>.
 
-The bytes of each download are serialized once per worker, on first request, and kept in
-AppState.cache: the data only changes with a new build, which comes with a new app (a restart
-or `kg reload`). They come from the loaded store (the very quads the endpoint queries), never
-from re-reading the artifact.
+The bytes of each download are serialized once per worker, on first request, straight from
+the loaded store (the very quads the endpoint queries), and kept in AppState.cache: the data
+only changes with a new build, which comes with a new app (a restart or `kg reload`).
 """
 
 from __future__ import annotations
@@ -13,18 +12,14 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
-from rdflib import Dataset
+from flask import Blueprint, Response, render_template, request
 
-from kg.export import select_graphs, serialize
-from kg.formats import RDF_FORMATS, RdfFormat, content_type
+from kg.export import graph_quads, selected_graphs, selection_triples, selections
+from kg.formats import RDF_FORMATS, RdfFormat, content_type, serialize
 from kg.namespaces import PREFIXES
 from kg.web import plain_error, state
-from kg.web.downloads import selections, triples
 
 log = logging.getLogger(__name__)
 bp = Blueprint("exports", __name__)
@@ -43,32 +38,17 @@ DESCRIPTIONS = {
     "shapes": "The SHACL shapes the build was validated against",
     "sources": "The descriptions of the source documents",
 }
-
-
-@dataclass
-class _Exports:
-    """Per app: the rdflib dataset, parsed on first need, and the lock guarding the cache."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    dataset: Dataset | None = None
-
-
-def _dataset(exports: _Exports) -> Dataset:
-    if exports.dataset is None:  # the named graphs only: the store's default graph is a merge
-        quads = (q for q in state().loaded.store if isinstance(q.graph_name, ox.NamedNode))
-        exports.dataset = Dataset()
-        exports.dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-                              format="nquads")
-    return exports.dataset
+_SERIALIZING = threading.Lock()  # one serialization at a time, and never the same one twice
 
 
 def _body(selection: str, fmt: RdfFormat) -> bytes:
     cache, key = state().cache, ("export", selection, fmt.name)
-    exports: _Exports = current_app.extensions.setdefault("kg.exports", _Exports())
-    with exports.lock:  # one serialization at a time, and never the same one twice
+    with _SERIALIZING:
         if key not in cache:
             started = time.perf_counter()
-            cache[key] = serialize(select_graphs(_dataset(exports), selection), fmt)
+            loaded = state().loaded
+            graphs = selected_graphs(loaded.graph_triples, selection)
+            cache[key] = serialize(graph_quads(loaded.store, graphs), fmt)
             log.info("serialized %s.%s (%d bytes) in %.2f s", selection, fmt.extension,
                      len(cache[key]), time.perf_counter() - started)
     return cache[key]
@@ -87,9 +67,10 @@ def _cacheable(response: Response, etag: str) -> Response:
 def download(filename: str) -> Response:
     selection, _, extension = filename.rpartition(".")
     fmt = BY_EXTENSION.get(extension)
-    if fmt is None or selection not in selections():
+    offered = selections(state().loaded.graph_triples)
+    if fmt is None or selection not in offered:
         return plain_error(404, f"no download named {filename!r}: it is <selection>.<extension>"
-                                f"\nselections: {', '.join(selections())}"
+                                f"\nselections: {', '.join(offered)}"
                                 f"\nextensions: {', '.join(BY_EXTENSION)}")
     etag = f"{state().summary['artifact_sha256'][:32]}-{selection}-{fmt.name}"
     response = _cacheable(Response(content_type=content_type(fmt)), etag)
@@ -110,11 +91,12 @@ def context() -> Response:
 @bp.route("/export/", strict_slashes=False)
 def index() -> Response:
     cache = state().cache
-    rows = [{"name": name, "triples": triples(name),
+    counts = state().loaded.graph_triples
+    rows = [{"name": name, "triples": selection_triples(counts, name),
              "description": DESCRIPTIONS.get(name, f"The facts and evidence from source {name}"),
              "links": [(fmt, f"{name}.{fmt.extension}",
                         len(cache.get(("export", name, fmt.name), b"")) or None)
                        for fmt in RDF_FORMATS]}
-            for name in selections()]
+            for name in selections(counts)]
     return Response(render_template("exports.html", rows=rows, formats=RDF_FORMATS,
                                     max_age=MAX_AGE), content_type="text/html; charset=utf-8")

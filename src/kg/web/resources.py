@@ -8,27 +8,30 @@ representations (direct serve, no redirect): HTML for browsers, RDF by Accept or
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
+from markupsafe import Markup
 
-from kg.formats import HTML_TYPES, RDF_FORMATS, RdfFormat, available, content_type, negotiate
+from kg.formats import (
+    HTML_TYPES,
+    RDF_FORMATS,
+    RdfFormat,
+    available,
+    content_type,
+    negotiate,
+    serialize,
+)
 from kg.namespaces import BASE, DATASET_IRI, GRAPH, ONTOLOGY_IRI, SHAPES_IRI, SRC, graph_name
-from kg.web import base_url, plain_error, state
-from kg.web import pages as page_data
+from kg.read import pages as page_data
+from kg.read.neighbours import neighbourhood
+from kg.read.timeline import timeline_events
+from kg.terms import valid_iri
+from kg.web import base_url, pictures, plain_error, state
 from kg.web.views import local_href
 
 bp = Blueprint("resources", __name__)
 
 
 SUFFIXES = {f".{f.extension}": f for f in RDF_FORMATS}
-
-
-def valid_iri(iri: str) -> bool:
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        return False
-    return True
 
 
 def split_suffix(local: str) -> tuple[str, RdfFormat | None]:
@@ -51,10 +54,8 @@ def _negotiated(response: Response, url: str, served: str) -> Response:
     return response
 
 
-FORMAT_LABELS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML",
-                 "trig": "TriG", "nq": "N-Quads"}
-FORMATS = [{"label": FORMAT_LABELS[f.name], "extension": f.extension,
-            "media_type": f.media_type} for f in RDF_FORMATS]
+FORMATS = [{"label": f.label, "extension": f.extension, "media_type": f.media_type}
+           for f in RDF_FORMATS]
 KIND_NAMES = {"Class": "Classes", "ObjectProperty": "Relations (object properties)",
               "DatatypeProperty": "Attributes (datatype properties)"}
 
@@ -81,21 +82,23 @@ def not_found(iri: str, words: str) -> Response:
 
 
 def _page(local: str, iri: str) -> Response:
-    store = state().loaded.store
+    site = state().site
     if iri == str(ONTOLOGY_IRI):
-        return _html("ontology.html", **page_data.ontology(store))
+        return _html("ontology.html", **page_data.ontology(site.store))
     if iri == str(SHAPES_IRI):
-        return _html("shapes.html", **page_data.shapes(state()))
+        return _html("shapes.html", **page_data.shapes(site))
     if local.startswith("source/"):
-        data = page_data.source(state(), local[len("source/"):], request.args.get("quote"))
+        data = page_data.source(site, local[len("source/"):], request.args.get("quote"))
         if data is not None:
             return _html("source.html", **data)
-    if iri.startswith(str(GRAPH)) and iri in state().loaded.graph_triples:
-        return _html("graph.html", **page_data.graph(state(), iri))
-    view = page_data.entity(state(), iri, href)
+    if iri.startswith(str(GRAPH)) and iri in site.loaded.graph_triples:
+        return _html("graph.html", **page_data.graph(site, iri))
+    view = page_data.entity(site, iri)
     if view is None:
         return not_found(iri, local.rsplit("/", 1)[-1].replace("-", " "))
-    return _html("entity.html", **view)
+    picture = pictures.neighbourhood_svg(neighbourhood(site.store, iri), href)
+    return _html("entity.html", neighbourhood_svg=Markup(picture),  # noqa: S704 (escaped)
+                 **view)
 
 
 @bp.route("/<path:local>")
@@ -117,21 +120,24 @@ def resource(local: str) -> Response:
     if iri.startswith(str(GRAPH)) and iri in state().loaded.graph_triples:
         # A named graph's RDF is its content: the download of that graph.
         return redirect(f"{base_url()}export/{graph_name(iri)}.{chosen.extension}", code=303)
-    body = page_data.rdf(state(), iri, chosen)
-    if body is None:
+    quads = page_data.entity_quads(state().site, iri)
+    if not quads:
         return plain_error(404, f"nothing is known about <{iri}>")
+    # JSON-LD merges the graphs here, as the triple formats do, so a client parsing it into a
+    # plain graph gets every fact; TriG and N-Quads keep each triple's source graph.
+    body = serialize(quads, chosen, merge=chosen.name == "jsonld")
     response = Response(body, content_type=content_type(chosen))
     return _negotiated(response, url, f"{url}.{chosen.extension}")
 
 
 @bp.route("/")
 def home() -> Response:
-    return _html("home.html", **page_data.home(state()))
+    return _html("home.html", **page_data.home(state().site))
 
 
 @bp.route("/class/<name>")
 def class_index(name: str) -> Response:
-    data = page_data.class_index(state(), name)
+    data = page_data.class_index(state().site, name)
     if data is None:
         abort(404)
     return _html("class.html", **data)
@@ -146,13 +152,10 @@ def search() -> Response:
 
 @bp.route("/validation")
 def validation() -> Response:
-    return _html("validation.html", **page_data.validation(state()))
+    return _html("validation.html", **page_data.validation(state().site))
 
 
 @bp.route("/timeline")
 def timeline() -> Response:
-    return _html("timeline.html", **page_data.timeline(state(), href))
-
-
-def source_url(stem: str) -> str:
-    return local_href(str(SRC[stem]), base_url())
+    picture = pictures.timeline_svg(timeline_events(state().site.store), href)
+    return _html("timeline.html", timeline_svg=Markup(picture))  # noqa: S704 (escaped)

@@ -9,13 +9,24 @@ finish first), and the master forks a fresh one. The runaway query dies with its
 A new build is served on SIGHUP (`kg reload`): the master loads it completely, then new
 workers fork from it while the old ones finish what they are answering. No request sees a
 half-loaded graph, and the listening socket never closes.
+
+Before any of this, `serve` checks that the port is free (so a busy port costs no build and
+leaves nothing behind) and builds the graph if there is no build yet; "Serving at …" is
+printed once the app really answers.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
+import socket
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -24,6 +35,8 @@ from gunicorn.app.base import BaseApplication
 from kg.errors import KgError
 from kg.settings import Settings
 from kg.web import create_app
+
+READY_TIMEOUT_S = 120.0  # for the first answer after the workers start
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +60,7 @@ class Server(BaseApplication):  # type: ignore[misc]
         self.settings = settings
         self.application = serving_app(settings)
         self.options = gunicorn_options(settings)
+        self.options["when_ready"] = lambda _: announce_when_answering(settings, _say)
         super().__init__()
 
     def load_config(self) -> None:
@@ -91,7 +105,67 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def serve(settings: Settings) -> None:
+def check_port(host: str, port: int) -> None:
+    """KgError unless `kg serve` can listen on host:port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise KgError(f"port {port} is in use on {host}; use --port (setting port, "
+                              "environment KG_PORT) to choose another") from None
+            raise KgError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def ensure_built(settings: Settings, progress: Callable[[str], None] | None = None) -> None:
+    """Build the graph first when there is no build to serve (KgError if the build fails)."""
+    if settings.artifact.is_file() and settings.summary.is_file():
+        return
+    from kg.build import build  # reasoning and validation load only when a build runs
+
+    log.warning("no build at %s: building it first", settings.artifact)
+    result = build(settings, progress=progress)
+    if not result.written:
+        raise KgError(f"the build failed, so there is nothing to serve:\n{result.report.text()}")
+
+
+def home_url(settings: Settings) -> str:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}/"
+
+
+def announce_when_answering(settings: Settings, say: Callable[[str], None]) -> None:
+    """Say "Serving at …" once /health answers (from a thread: the workers are forking)."""
+    url = home_url(settings)
+    probe_host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(settings.host)
+    probe = url.replace(settings.host, probe_host) if probe_host else url
+
+    def wait() -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(probe + "health", timeout=2.0) as response:
+                    if response.status == 200:
+                        say(f"Serving at {url} (query page {url}query, SPARQL endpoint "
+                            f"{url}sparql); stop with Ctrl+C")
+                        return
+            except OSError:
+                time.sleep(0.1)
+        say(f"kg serve did not answer at {url} within {READY_TIMEOUT_S:g} s; see the log above")
+
+    threading.Thread(target=wait, name="kg-announce", daemon=True).start()
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def serve(settings: Settings, progress: Callable[[str], None] | None = None) -> None:
+    """Check the port, build if needed, load the store, then serve until stopped."""
+    check_port(settings.host, settings.port)
+    ensure_built(settings, progress)
     Server(settings).run()
 
 

@@ -10,7 +10,6 @@ from flask import Blueprint, Response, render_template, request
 
 from kg.describe import service_description
 from kg.examples import examples
-from kg.export import serialize_graph
 from kg.formats import (
     HTML_TYPES,
     RDF_FORMATS,
@@ -20,6 +19,8 @@ from kg.formats import (
     available,
     content_type,
     negotiate,
+    serialize,
+    write_result,
 )
 from kg.namespaces import PREFIXES
 from kg.query import (
@@ -31,7 +32,6 @@ from kg.query import (
     UpdateRefused,
     run_query,
 )
-from kg.render import render_graph
 from kg.web import base_url, plain_error, state
 from kg.web.protocol import ProtocolError, QueryRequest, parse_query_request
 from kg.web.views import result_table
@@ -77,11 +77,7 @@ def execute(query: QueryRequest) -> QueryResult:
 
 
 def _result_response(result: QueryResult, fmt: RdfFormat | ResultFormat) -> Response:
-    if isinstance(fmt, RdfFormat):
-        body = render_graph(result, fmt.ox_format)
-    else:
-        body = fmt.render(result)
-    response = Response(body, content_type=content_type(fmt))
+    response = Response(write_result(result, fmt), content_type=content_type(fmt))
     if result.truncated:
         response.headers["X-SPARQL-MaxRows"] = str(state().settings.max_rows)
     return response
@@ -114,7 +110,7 @@ def _service_description(fmt: RdfFormat) -> Response:
     cache = state().cache
     if key not in cache:
         graph = service_description(state().loaded, base + "sparql", base + "void")
-        cache[key] = serialize_graph(graph, fmt)
+        cache[key] = serialize(graph, fmt)
     return Response(cache[key], content_type=content_type(fmt))
 
 

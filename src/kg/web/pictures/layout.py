@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.web.pictures.neighbours import Neighbour
+from kg.read.neighbours import Neighbour
 from kg.web.pictures.svg import text_width, wrap
 
 NODE_R, NODE_FONT = 7.0, 11.0  # a neighbour's dot and its label

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kg.read.neighbours import KIND_COLOURS, Neighbour, Neighbourhood
 from kg.web.pictures.layout import NODE_FONT, NODE_R, Placed, place, radii
-from kg.web.pictures.neighbours import KIND_COLOURS, Neighbour, Neighbourhood
 from kg.web.pictures.spokes import CentreBox, arrow_defs, sentences, spoke
 from kg.web.pictures.svg import (
     INK,

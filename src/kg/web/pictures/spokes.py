@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
+from kg.read.neighbours import Link, Neighbour, Neighbourhood
 from kg.web.pictures.layout import NODE_R, Placed
-from kg.web.pictures.neighbours import Link, Neighbour, Neighbourhood
 from kg.web.pictures.svg import MUTED, characters_in, clip, fmt, tag, text, text_width, title
 
 EDGE_FONT = 9.5

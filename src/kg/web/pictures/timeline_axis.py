@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kg.read.timeline import TimelineMark
 from kg.web.pictures.svg import MUTED, fmt, tag
-from kg.web.pictures.timeline import TimelineMark
 
 # The picture's width, the names' column left of the axis, and the margin right of it.
 TL_WIDTH, TL_LEFT, TL_RIGHT = 1000.0, 290.0, 16.0

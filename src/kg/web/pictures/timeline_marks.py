@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kg.read.timeline import ACTUAL, PLANNED, SUSPENDED, TimelineMark
 from kg.web.pictures.svg import INK, MUTED, fmt, tag, text, text_width, title
-from kg.web.pictures.timeline import ACTUAL, PLANNED, SUSPENDED, TimelineMark
 from kg.web.pictures.timeline_axis import Scale
 
 

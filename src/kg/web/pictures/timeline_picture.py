@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from kg.namespaces import curie
+from kg.read.timeline import ACTUAL, PLANNED, SUSPENDED, TimelineEvent
 from kg.web.pictures.svg import (
     INK,
     LINKED,
@@ -23,7 +24,6 @@ from kg.web.pictures.svg import (
     text_width,
     wrap,
 )
-from kg.web.pictures.timeline import ACTUAL, PLANNED, SUSPENDED, TimelineEvent
 from kg.web.pictures.timeline_axis import (
     TL_LEFT,
     TL_RIGHT,

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from kg.namespaces import PREFIXES
-from kg.web.values import literal_text
+from kg.store import QueryStore
+from kg.terms import literal_text
 
 
 @dataclass(frozen=True)
@@ -18,7 +17,7 @@ class Item:
     note: str = ""  # a date, a count or a comment
 
 
-def classes(store: ox.Store) -> list[Item]:
+def classes(store: QueryStore) -> list[Item]:
     """The project's classes with how many things are of each (inferred types included)."""
     query = """SELECT ?c ?label (COUNT(DISTINCT ?x) AS ?n) WHERE {
         GRAPH graph:ontology { ?c a owl:Class ; rdfs:label ?label }
@@ -29,7 +28,7 @@ def classes(store: ox.Store) -> list[Item]:
             for r in store.query(query, prefixes=PREFIXES)]
 
 
-def instances(store: ox.Store, cls: str, limit: int = 2000) -> list[Item]:
+def instances(store: QueryStore, cls: str, limit: int = 2000) -> list[Item]:
     # Ordered outside the grouping: some stores (Virtuoso) refuse ORDER BY on an aggregate.
     query = f"""SELECT * {{ {{ SELECT ?x (MIN(?l) AS ?label) WHERE {{
         ?x a <{cls}> OPTIONAL {{ ?x rdfs:label ?l }} FILTER isIRI(?x)
@@ -38,7 +37,7 @@ def instances(store: ox.Store, cls: str, limit: int = 2000) -> list[Item]:
             for r in store.query(query, prefixes=PREFIXES)]
 
 
-def conferences(store: ox.Store) -> list[Item]:
+def conferences(store: QueryStore) -> list[Item]:
     """Conferences and other meetings in time order (undated ones last), dates in words;
     a meeting known only by its planned date shows that, marked planned."""
     query = """SELECT * { { SELECT ?x (MIN(?l) AS ?label) (MIN(?actual) AS ?start)
@@ -57,7 +56,7 @@ def conferences(store: ox.Store) -> list[Item]:
     return items
 
 
-def terms(store: ox.Store) -> list[dict[str, str]]:
+def terms(store: QueryStore) -> list[dict[str, str]]:
     """Every term the ontology declares: kind, label, comment, domain and range where given."""
     query = """SELECT ?t ?kind (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment)
                       (MIN(STR(?sup)) AS ?parent) WHERE {
@@ -74,7 +73,7 @@ def terms(store: ox.Store) -> list[dict[str, str]]:
             for r in store.query(query, prefixes=PREFIXES)]
 
 
-def shapes(store: ox.Store) -> list[dict[str, object]]:
+def shapes(store: QueryStore) -> list[dict[str, object]]:
     """Every SHACL node shape the build validated against: what it targets and checks."""
     query = """SELECT ?shape (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment)
             (GROUP_CONCAT(DISTINCT STR(?target); separator=" ") AS ?targets)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import KG, RDF
+from kg.store import QueryStore
 
 
 @dataclass
@@ -32,7 +33,7 @@ class QuotedFact:
     quote: str
 
 
-def quoted_facts(store: ox.Store, graph: str) -> list[QuotedFact]:
+def quoted_facts(store: QueryStore, graph: str) -> list[QuotedFact]:
     query = f"""SELECT ?ev ?s ?p ?o ?q WHERE {{ GRAPH <{graph}> {{
         ?ev a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?q
     }} }} ORDER BY ?ev"""

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.namespaces import KG, RDFS, curie
-from kg.web.pictures.dates import Dated, merge, parse, place, range_words, words
-from kg.web.pictures.labels import AnyStore, labels, oxigraph, source_labels
+from kg.read.calendar import Dated, merge, place, range_words, words
+from kg.read.labels import graph_titles, label_map
+from kg.store import QueryStore
+from kg.terms import parse_date
 
 ACTUAL, PLANNED, SUSPENDED = "actual", "planned", "suspended"
 DATE_PROPERTIES = (KG.startDate, KG.endDate, KG.plannedStartDate, KG.suspendedOn)
@@ -55,7 +56,7 @@ class TimelineEvent:
         return min((m.first for m in self.marks), default=None)
 
 
-def timeline_events(store: AnyStore) -> list[TimelineEvent]:
+def timeline_events(store: QueryStore) -> list[TimelineEvent]:
     """Every meeting (kg:Meeting, so every kg:Conference too) with the dates the sources give.
 
     Actual dates (kg:startDate to kg:endDate) become marks of kind ACTUAL, each
@@ -69,17 +70,16 @@ def timeline_events(store: AnyStore) -> list[TimelineEvent]:
     2016") is folded into it; start or end dates that cannot both hold are all drawn, and the
     event is `disputed`. Meetings with no date at all come back with no marks.
     """
-    db = oxigraph(store)
-    stated = _stated_dates(db)
-    series = _meetings(db)
-    names = labels(db, [*series, *(s for s in series.values() if s)])
-    sources = source_labels(db)
+    stated = _stated_dates(store)
+    series = _meetings(store)
+    names = label_map(store, [*series, *(s for s in series.values() if s)])
+    sources = graph_titles(store)
     events = [_event(iri, names[iri], s, names.get(s or ""), stated.get(iri, {}), sources)
               for iri, s in series.items()]
     return sorted(events, key=lambda e: (e.first or date.max, e.label, e.iri))
 
 
-def _stated_dates(store: ox.Store) -> dict[str, Stated]:
+def _stated_dates(store: QueryStore) -> dict[str, Stated]:
     """Meeting -> the literal dates stated of it, each with the graphs that state it."""
     props = " ".join(f"<{p}>" for p in DATE_PROPERTIES)
     rows = store.query(f"""SELECT ?m ?p ?d ?g WHERE {{
@@ -94,7 +94,7 @@ def _stated_dates(store: ox.Store) -> dict[str, Stated]:
     return stated
 
 
-def _meetings(store: ox.Store) -> dict[str, str | None]:
+def _meetings(store: QueryStore) -> dict[str, str | None]:
     """Every meeting (conferences included) -> its series, if it is a round of one."""
     rows = store.query(f"""SELECT ?m (MIN(STR(?s)) AS ?series) WHERE {{
         {_A_MEETING}
@@ -106,7 +106,7 @@ def _meetings(store: ox.Store) -> dict[str, str | None]:
 
 def _event(iri: str, label: str, series: str | None, series_label: str | None,
            stated: Stated, sources: dict[str, str]) -> TimelineEvent:
-    parsed = {key: parse(key[1], key[2]) for key in stated}
+    parsed = {key: parse_date(key[1], key[2]) for key in stated}
     years = {p[0] for p in parsed.values() if p and p[0] is not None}
     known_year = years.pop() if len(years) == 1 else None
     dated: list[Dated] = []

@@ -19,9 +19,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, NamedNode
 
 from kg.namespaces import ID, KG, RDF, RDFS, SKOS, SRC
+from kg.store import QueryStore
 
 MAX_QUERY = 200  # characters of a query that are looked at
 INDEXED_NAMESPACES: tuple[str, ...] = (str(ID), str(SRC), str(KG))
@@ -94,7 +95,7 @@ class SearchIndex:
             offset += len(key) + 1
 
     @classmethod
-    def from_store(cls, store: Store) -> SearchIndex:
+    def from_store(cls, store: QueryStore) -> SearchIndex:
         """Index every labelled entity in the project namespaces, across all graphs."""
         texts: dict[str, dict[tuple[str, str], bool]] = {}  # iri -> (text, lang) -> is label
         for predicate, is_label in ((SKOS.altLabel, False), (RDFS.label, True)):
@@ -174,7 +175,7 @@ class SearchIndex:
         return found
 
 
-def _literals(store: Store, predicate: str) -> Iterable[tuple[str, tuple[str, str]]]:
+def _literals(store: QueryStore, predicate: str) -> Iterable[tuple[str, tuple[str, str]]]:
     """(subject IRI, (text, language)) for each literal value of predicate on an indexed IRI."""
     for quad in store.quads_for_pattern(None, NamedNode(predicate), None, None):
         subject, obj = quad.subject, quad.object
@@ -193,7 +194,7 @@ def _preference(text_lang: tuple[str, str], is_label: bool) -> tuple[bool, int, 
     return not is_label, lang_rank, text
 
 
-def _class_depths(store: Store) -> dict[str, int]:
+def _class_depths(store: QueryStore) -> dict[str, int]:
     """Number of (transitive) superclasses of each class: more means more specific."""
     parents: dict[str, set[str]] = {}
     for quad in store.quads_for_pattern(None, NamedNode(str(RDFS.subClassOf)), None, None):

@@ -3,22 +3,10 @@ last day they may mean, merged where several say the same, and put in words."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from kg.namespaces import XSD
-
-Ymd = tuple[int | None, int | None, int | None]  # (year, month, day), None where not given
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DATE_FORMS = {
-    str(XSD.date): re.compile(r"(?P<y>-?\d{4,})-(?P<m>\d\d)-(?P<d>\d\d)"),
-    str(XSD.gYearMonth): re.compile(r"(?P<y>-?\d{4,})-(?P<m>\d\d)"),
-    str(XSD.gYear): re.compile(r"(?P<y>-?\d{4,})"),
-    str(XSD.gMonthDay): re.compile(r"--(?P<m>\d\d)-(?P<d>\d\d)"),
-}
-_ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)\Z")
+from kg.terms import Ymd, date_words
 
 
 @dataclass(frozen=True)
@@ -34,19 +22,9 @@ class Dated:
     year_inferred: bool = False
 
 
-def parse(lexical: str, datatype: str) -> Ymd | None:
-    """(year, month, day) of an XSD date-like literal, None where it says nothing."""
-    pattern = _DATE_FORMS.get(datatype)
-    match = pattern.fullmatch(_ZONE.sub("", lexical)) if pattern else None
-    if not match:
-        return None
-    parts = match.groupdict()
-    return tuple(int(parts[k]) if parts.get(k) else None for k in "ymd")  # type: ignore[return-value]
-
-
 def words(year: int | None, month: int | None, day: int | None) -> str:
     """'23 Feb 2017', or as much of it as is given."""
-    return " ".join(str(p) for p in (day, MONTHS[month - 1] if month else None, year) if p)
+    return date_words(year, month, day, short=True)
 
 
 def _interval(year: int, month: int | None, day: int | None) -> tuple[date, date]:

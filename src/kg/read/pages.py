@@ -1,16 +1,12 @@
-"""The data each linked-data page shows, from the app's state: plain dicts for templates."""
+"""The data each linked-data page shows: plain dicts for the templates, from the Site."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
-from markupsafe import Markup
 
-from kg.export import serialize_quads
-from kg.formats import RdfFormat
 from kg.namespaces import (
     FOAF,
     GRAPH,
@@ -27,12 +23,14 @@ from kg.namespaces import (
     SRC,
     graph_name,
 )
-from kg.web import catalog, pictures
-from kg.web.entity import EntityView, Fact, covered, entity_view
-from kg.web.sourcetext import quoted_facts, segments
-from kg.web.values import label_map, literal_note, literal_text
-
-Href = Callable[[str], str]
+from kg.read import catalog
+from kg.read.entity import EntityView, Fact, entity_view
+from kg.read.labels import label_map, source_titles
+from kg.read.site import Site
+from kg.read.sourcetext import quoted_facts, segments
+from kg.report import validation_words
+from kg.store import QueryStore
+from kg.terms import covered, literal_note, literal_text
 
 # The facts a one-line description is made of, in the order it names them.
 SUMMARY_PROPERTIES = ("startDate", "endDate", "plannedStartDate", "location", "partOfSeries",
@@ -89,65 +87,62 @@ def _article(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
-def source_labels(state: Any) -> dict[str, str]:
-    stems = [graph_name(g) for g in state.loaded.graph_triples
-             if graph_name(g) in state.source_texts]  # source graphs, not the project's own
-    labels = label_map(state.loaded.store, [str(SRC[s]) for s in stems])
-    return {stem: labels[str(SRC[stem])] for stem in stems}
+def source_labels(site: Site) -> dict[str, str]:
+    """Source stem -> the title of its document."""
+    return source_titles(site.store, site.stems)
 
 
-def entity(state: Any, iri: str, href: Href) -> dict[str, Any] | None:
-    view = entity_view(state.loaded.store, iri)
+def entity(site: Site, iri: str) -> dict[str, Any] | None:
+    view = entity_view(site.store, iri)
     if not view.exists:
         return None
-    sources = source_labels(state)
-    picture = pictures.neighbourhood_svg(pictures.neighbourhood(state.loaded.store, iri), href)
+    sources = source_labels(site)
     return {"view": view, "description": _description(view), "sources": sources,
-            "outgoing": _groups(view, True, sources), "incoming": _groups(view, False, sources),
-            "neighbourhood_svg": Markup(picture)}  # noqa: S704 (pictures escape every value)
+            "outgoing": _groups(view, True, sources), "incoming": _groups(view, False, sources)}
 
 
-def rdf(state: Any, iri: str, fmt: RdfFormat) -> bytes | None:
+def entity_quads(site: Site, iri: str) -> list[ox.Quad]:
     """The entity's description: its triples both ways, and the evidence for its facts."""
     query = f"""SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{
         {{ BIND(<{iri}> AS ?s) ?s ?p ?o }} UNION {{ BIND(<{iri}> AS ?o) ?s ?p ?o }} UNION
         {{ {{ ?s <{RDF.subject}> <{iri}> }} UNION {{ ?s <{RDF.object}> <{iri}> }} ?s ?p ?o }}
     }} }}"""
-    quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in state.loaded.store.query(query)]
+    quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"])
+             for r in site.store.query(query)]  # type: ignore[union-attr]
     documents = {str(ONTOLOGY_IRI): GRAPH_ONTOLOGY, str(SHAPES_IRI): GRAPH_SHAPES}
     if iri in documents:  # a hash namespace's document holds every term's description
-        quads += list(state.loaded.store.quads_for_pattern(
+        quads += list(site.store.quads_for_pattern(
             None, None, None, ox.NamedNode(str(documents[iri]))))
-    return serialize_quads(list(dict.fromkeys(quads)), fmt) if quads else None
+    return list(dict.fromkeys(quads))
 
 
-def source(state: Any, stem: str, quote: str | None) -> dict[str, Any] | None:
-    text = state.source_texts.get(stem)
+def source(site: Site, stem: str, quote: str | None) -> dict[str, Any] | None:
+    text = site.source_texts.get(stem)
     if text is None:
         return None
-    facts = quoted_facts(state.loaded.store, str(GRAPH[stem]))
+    facts = quoted_facts(site.store, str(GRAPH[stem]))
     parts, missing = segments(text, facts)
     by_evidence = {f.evidence: f for f in facts}
     iris = {f.subject for f in facts} | {f.predicate for f in facts}
     iris |= {f.object.value for f in facts if isinstance(f.object, ox.NamedNode)}
-    labels = label_map(state.loaded.store, iris)
-    details = entity_view(state.loaded.store, str(SRC[stem]))
+    labels = label_map(site.store, iris)
+    details = entity_view(site.store, str(SRC[stem]))
     current = next((ev for ev in by_evidence if quote and ev.rsplit("/", 1)[-1] == quote), None)
     return {"stem": stem, "iri": str(SRC[stem]), "segments": parts, "facts": by_evidence,
             "labels": labels, "missing": missing, "current": current, "view": details,
             "metadata": _groups(details, True, {}), "graph": str(GRAPH[stem]),
-            "triples": state.loaded.graph_triples.get(str(GRAPH[stem]), 0),
+            "triples": site.loaded.graph_triples.get(str(GRAPH[stem]), 0),
             "value_view": value_view}
 
 
-def graph(state: Any, iri: str) -> dict[str, Any]:
+def graph(site: Site, iri: str) -> dict[str, Any]:
     name = graph_name(iri)
-    return {"iri": iri, "name": name, "triples": state.loaded.graph_triples[iri],
-            "source": str(SRC[name]) if name in state.source_texts else None,
+    return {"iri": iri, "name": name, "triples": site.loaded.graph_triples[iri],
+            "source": str(SRC[name]) if name in site.source_texts else None,
             "inferred": iri == str(GRAPH_INFERRED)}
 
 
-def ontology(store: ox.Store) -> dict[str, Any]:
+def ontology(store: QueryStore) -> dict[str, Any]:
     grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
     for term in catalog.terms(store):
         grouped[term["kind"]].append(term)
@@ -158,40 +153,37 @@ def ontology(store: ox.Store) -> dict[str, Any]:
             "labels": labels, "iri": str(ONTOLOGY_IRI)}
 
 
-def shapes(state: Any) -> dict[str, Any]:
-    found = catalog.shapes(state.loaded.store)
-    labels = label_map(state.loaded.store, [t for s in found for t in s["targets"]])
+def shapes(site: Site) -> dict[str, Any]:
+    found = catalog.shapes(site.store)
+    labels = label_map(site.store, [t for s in found for t in s["targets"]])
     return {"shapes": found, "labels": labels, "iri": str(SHAPES_IRI),
-            "graph_iri": str(GRAPH_SHAPES), "validation": state.summary["validation"]}
+            "graph_iri": str(GRAPH_SHAPES), "validation": site.summary["validation"],
+            "verdict": validation_words(site.summary["validation"])}
 
 
-def home(state: Any) -> dict[str, Any]:
-    store = state.loaded.store
+def home(site: Site) -> dict[str, Any]:
+    store = site.store
     return {
-        "summary": state.summary,
+        "summary": site.summary,
         "classes": catalog.classes(store),
         "conferences": catalog.conferences(store),
         "envoys": catalog.instances(store, str(KG.Envoy)),
         "parties": catalog.instances(store, str(KG.Party)),
         "resolutions": catalog.instances(store, str(KG.Resolution)),
-        "sources": source_labels(state),
-        "default_triples": state.loaded.default_triples,
+        "sources": source_labels(site),
+        "default_triples": site.loaded.default_triples,
     }
 
 
-def class_index(state: Any, name: str) -> dict[str, Any] | None:
+def class_index(site: Site, name: str) -> dict[str, Any] | None:
     iri = str(KG) + name
-    known = {item.iri: item for item in catalog.classes(state.loaded.store)}
+    known = {item.iri: item for item in catalog.classes(site.store)}
     if iri not in known:
         return None
-    return {"cls": known[iri], "items": catalog.instances(state.loaded.store, iri)}
+    return {"cls": known[iri], "items": catalog.instances(site.store, iri)}
 
 
-def validation(state: Any) -> dict[str, Any]:
-    return {"validation": state.summary["validation"], "summary": state.summary,
+def validation(site: Site) -> dict[str, Any]:
+    return {"validation": site.summary["validation"], "summary": site.summary,
+            "verdict": validation_words(site.summary["validation"]),
             "shapes_iri": str(SHAPES_IRI)}
-
-
-def timeline(state: Any, href: Href) -> dict[str, Any]:
-    events = pictures.timeline_events(state.loaded.store)
-    return {"timeline_svg": Markup(pictures.timeline_svg(events, href))}  # noqa: S704

@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import (
-    GRAPH,
     GRAPH_INFERRED,
-    GRAPH_ONTOLOGY,
-    GRAPH_SOURCES,
     KG,
     RDF,
     RDFS,
@@ -24,12 +21,13 @@ from kg.namespaces import (
     SRC,
     XSD_STRING,
     graph_name,
+    is_source_graph,
 )
-from kg.web.values import label_map, literal_text
+from kg.read.labels import label_map
+from kg.store import QueryStore
+from kg.terms import covered, literal_text
 
 _TYPE, _LABEL, _ALT = str(RDF.type), str(RDFS.label), str(SKOS.altLabel)
-_NAMING = {_TYPE, _LABEL, _ALT}
-_META_GRAPHS = {str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY), str(GRAPH_SOURCES)}
 
 
 @dataclass(frozen=True)
@@ -70,13 +68,13 @@ def _add(facts: dict[tuple, Fact], predicate: str, value, outgoing: bool, graph:
     fact = facts.setdefault((predicate, value, outgoing), Fact(predicate, value, outgoing))
     if graph == str(GRAPH_INFERRED):
         return
-    if graph in _META_GRAPHS:
-        fact.described = True
-    else:
+    if is_source_graph(graph):
         fact.graphs.add(graph_name(graph))
+    else:
+        fact.described = True
 
 
-def _evidence(store: ox.Store, iri: str, facts: dict[tuple, Fact]) -> None:
+def _evidence(store: QueryStore, iri: str, facts: dict[tuple, Fact]) -> None:
     query = f"""
         SELECT ?ev ?s ?p ?o ?quote ?source ?g WHERE {{
           GRAPH ?g {{ {{ ?ev rdf:subject <{iri}> }} UNION {{ ?ev rdf:object <{iri}> }}
@@ -90,15 +88,6 @@ def _evidence(store: ox.Store, iri: str, facts: dict[tuple, Fact]) -> None:
             stem = graph_name(row["g"].value)
             facts[key].evidence.append(Evidence(row["ev"].value, stem, row["source"].value,
                                                 row["quote"].value))
-
-
-def covered(partial: ox.Literal, full: ox.Literal) -> bool:
-    """Whether a partial date (a year, a month, a day of the year) is part of a fuller one:
-    "--02-23" and "2017" say nothing against "2017-02-23"."""
-    if partial == full or len(partial.value) >= len(full.value):
-        return False
-    part, whole = partial.value, full.value
-    return whole.startswith(part) or (part.startswith("--") and whole.endswith(part[1:]))
 
 
 def _disagreements(facts: list[Fact]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
@@ -118,7 +107,7 @@ def _disagreements(facts: list[Fact]) -> list[tuple[str, list[tuple[str, list[st
     return found
 
 
-def entity_view(store: ox.Store, iri: str) -> EntityView:
+def entity_view(store: QueryStore, iri: str) -> EntityView:
     node = f"<{iri}>"
     facts: dict[tuple, Fact] = {}
     types: dict[str, bool] = {}
@@ -155,7 +144,3 @@ def entity_view(store: ox.Store, iri: str) -> EntityView:
         labels=label_map(store, iris),
         disagreements=_disagreements(ordered),
     )
-
-
-def source_graph_iri(stem: str) -> str:
-    return str(GRAPH[stem])

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.namespaces import GRAPH_ONTOLOGY, KG, OWL, RDF, RDFS
-from kg.web.pictures.labels import labels
+from kg.read.labels import label_map
+from kg.store import QueryStore
 
 Form = tuple[str, bool]  # (property, outgoing from the centre)
 
@@ -38,7 +39,7 @@ class Vocabulary:
         return done
 
 
-def vocabulary(store: ox.Store) -> Vocabulary:
+def vocabulary(store: QueryStore) -> Vocabulary:
     """The kg: object properties as the ontology graph declares them."""
     graph = ox.NamedNode(str(GRAPH_ONTOLOGY))
 
@@ -55,7 +56,7 @@ def vocabulary(store: ox.Store) -> Vocabulary:
         direct[sub].add(sup)
     supers = {p: _closure(p, direct) for p in props}
     symmetric = frozenset(s for s, _ in pairs(str(RDF.type), str(OWL.SymmetricProperty)))
-    return Vocabulary(labels(store, props), inverse, symmetric, supers)
+    return Vocabulary(label_map(store, props), inverse, symmetric, supers)
 
 
 def _closure(start: str, edges: dict[str, set[str]]) -> set[str]:

@@ -7,11 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
-from kg.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SOURCES, KG, RDF
-from kg.web.pictures.labels import AnyStore, labels, oxigraph, values
-from kg.web.pictures.vocabulary import Form, Vocabulary, vocabulary
+from kg.namespaces import GRAPH_INFERRED, KG, PROJECT_GRAPHS, RDF
+from kg.read.labels import label_map, values
+from kg.read.properties import Form, Vocabulary, vocabulary
+from kg.store import QueryStore
 
 KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # (kind, colour, classes): the first kind whose class an entity has is its kind.
@@ -24,7 +23,6 @@ KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 OTHER_KIND, OTHER_COLOUR = "other", "#8c959f"
 KIND_COLOURS = {kind: colour for kind, colour, _ in KINDS} | {OTHER_KIND: OTHER_COLOUR}
-_PROJECT_GRAPHS = {str(GRAPH_INFERRED), str(GRAPH_ONTOLOGY), str(GRAPH_SOURCES)}
 
 Found = dict[Form, set[str]]  # (property, outgoing) -> the graphs that hold the triple
 
@@ -69,7 +67,7 @@ class Neighbourhood:
     neighbours: tuple[Neighbour, ...]  # all of them, most telling first (see _priority)
 
 
-def neighbourhood(store: AnyStore, iri: str) -> Neighbourhood:
+def neighbourhood(store: QueryStore, iri: str) -> Neighbourhood:
     """The entity's direct links to and from other entities through kg: object properties.
 
     Left out: literals, rdf:type, evidence nodes (rdf:Statement) and properties the ontology
@@ -79,11 +77,10 @@ def neighbourhood(store: AnyStore, iri: str) -> Neighbourhood:
     nothing to the stated "Russia attends Geneva IV", and "HNC has member KNC" nothing to the
     inferred "KNC member of HNC".
     """
-    db = oxigraph(store)
-    vocab = vocabulary(db)
-    found = _link_rows(db, iri)
-    names = labels(db, [iri, *found])
-    kinds = _kinds(db, [iri, *found])
+    vocab = vocabulary(store)
+    found = _link_rows(store, iri)
+    names = label_map(store, [iri, *found])
+    kinds = _kinds(store, [iri, *found])
     neighbours = []
     for other, props in found.items():
         links = _links(props, vocab)
@@ -92,7 +89,7 @@ def neighbourhood(store: AnyStore, iri: str) -> Neighbourhood:
     return Neighbourhood(iri, names[iri], kinds[iri], tuple(_priority(neighbours)))
 
 
-def _link_rows(store: ox.Store, iri: str) -> dict[str, Found]:
+def _link_rows(store: QueryStore, iri: str) -> dict[str, Found]:
     """Neighbour -> (property, outgoing) -> graphs, over kg: properties to other IRIs."""
     query = f"""SELECT ?x ?p ?g ?out WHERE {{
         {{ GRAPH ?g {{ <{iri}> ?p ?x }} BIND(true AS ?out) }}
@@ -106,7 +103,7 @@ def _link_rows(store: ox.Store, iri: str) -> dict[str, Found]:
     return found
 
 
-def _kinds(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+def _kinds(store: QueryStore, iris: Iterable[str]) -> dict[str, str]:
     """Each IRI's kind: the first of KINDS it has a class of, else OTHER_KIND."""
     wanted = sorted(set(iris))
     types: dict[str, set[str]] = defaultdict(set)
@@ -120,7 +117,7 @@ def _kinds(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
 
 def _links(props: Found, vocab: Vocabulary) -> list[Link]:
     """The neighbour's links, less the inferred ones that only restate what is kept."""
-    links = [Link(p, vocab.labels[p], out, tuple(sorted(graphs)), len(graphs - _PROJECT_GRAPHS))
+    links = [Link(p, vocab.labels[p], out, tuple(sorted(graphs)), len(graphs - PROJECT_GRAPHS))
              for (p, out), graphs in props.items() if p in vocab.labels]
     links.sort(key=lambda k: (k.inferred, -k.sources, not k.outgoing, k.label))
     kept = [k for k in links if not k.inferred]
