@@ -242,3 +242,23 @@ def test_tsv_keeps_one_result_per_line(runner, built_root):
     text = 'SELECT ?x { VALUES ?x { "a\\tb" "line1\\nline2" } }'
     result = kg(runner, "--root", built_root, "query", text, "--format", "tsv")
     assert result.stdout.splitlines() == ["?x", '"a\\tb"', '"line1\\nline2"']
+
+
+def test_serve_on_a_busy_port_says_so_before_building_and_leaves_nothing(mini_project):
+    import socket
+    import time
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        completed = subprocess.run(
+            [sys.executable, "-m", "kg", "--root", str(mini_project), "serve", "--port",
+             str(port)], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 1, completed.stderr
+    assert f"Error: port {port} is in use on 127.0.0.1; use --port" in completed.stderr
+    assert "Traceback" not in completed.stderr and "[ERROR]" not in completed.stderr
+    build = mini_project / "build"
+    assert not build.exists() or not any(build.iterdir()), "nothing built, no pid file left"
+    assert time.monotonic() - started < 30

@@ -181,6 +181,18 @@ def test_no_query_makes_the_server_connect_anywhere(server, listener):
     assert not readable, "the server opened a connection on a query's behalf"
 
 
+def test_serving_at_is_said_once_the_app_answers(server):
+    deadline = time.monotonic() + 10  # the master says it from a thread that polls /health
+    while True:
+        log = server.log.read_text(errors="replace")
+        said = [line for line in log.splitlines() if line.startswith("Serving at ")]
+        if said or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert said == [f"Serving at {server.base} (query page {server.base}query, SPARQL "
+                    f"endpoint {server.base}sparql); stop with Ctrl+C"], log[-2000:]
+
+
 def test_health_on_the_live_server(server):
     status, headers, body = fetch(server.base + "health")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
