@@ -150,7 +150,8 @@ def _ox_term(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def _ox_triples(graph: Graph) -> list[ox.Quad]:
-    return [ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph]
+    return [ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o))  # type: ignore[arg-type]
+            for s, p, o in graph]  # (rdflib's terms stand where RDF allows them)
 
 
 def _canonical(triples: Iterable[ox.Quad]) -> list[ox.Quad]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -13,7 +12,16 @@ import click
 from kg.atomic import write_atomic
 from kg.errors import KgError
 from kg.export import SELECTIONS, export
-from kg.formats import RDF_FORMATS, RESULT_FORMATS, lookup, lookup_result, names, write_result
+from kg.formats import (
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    RdfFormat,
+    ResultFormat,
+    lookup,
+    lookup_result,
+    names,
+    write_result,
+)
 from kg.query import run_query
 from kg.report import read_summary, summary_markdown, summary_text
 from kg.settings import SETTINGS, Settings, load_settings
@@ -146,6 +154,7 @@ def query(ctx: click.Context, query_text: str | None, query_file: TextIO | None,
         raise click.BadParameter("the query file is not UTF-8 text", param_hint="--file") from None
     settings = _settings(ctx, query_timeout_s=timeout)
     result = run_query(open_store(settings.artifact), text, settings.query_timeout_s)
+    fmt: RdfFormat | ResultFormat
     if result.kind == "graph":
         fmt = lookup(format_name) if format_name in names(RDF_FORMATS) else lookup("ttl")
     else:
@@ -254,4 +263,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

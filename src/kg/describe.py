@@ -21,7 +21,7 @@ from kg.namespaces import (
     VOID,
     XSD,
 )
-from kg.store import LoadedStore
+from kg.store import LoadedStore, select
 
 TITLE = "Syrian peace talks knowledge graph"
 DESCRIPTION = (
@@ -87,16 +87,16 @@ def service_description(loaded: LoadedStore, endpoint: str, void_url: str) -> De
 
 def _partitions(loaded: LoadedStore) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     store = loaded.store
-    classes = store.query(
+    classes = select(store, 
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c ORDER BY ?c"
     )
-    properties = store.query("SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
-    return ([(r["c"].value, int(r["n"].value)) for r in classes],  # type: ignore[union-attr]
-            [(r["p"].value, int(r["n"].value)) for r in properties])  # type: ignore[union-attr]
+    properties = select(store, "SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
+    return ([(r["c"].value, int(r["n"].value)) for r in classes],
+            [(r["p"].value, int(r["n"].value)) for r in properties])
 
 
 def _distinct(loaded: LoadedStore, query: str) -> int:
-    (row,) = loaded.store.query(query)  # type: ignore[misc]
+    (row,) = select(loaded.store, query)
     return int(row["n"].value)
 
 
@@ -135,10 +135,10 @@ def void_description(loaded: LoadedStore, endpoint: str, dumps: dict[str, str]) 
         graph.add(dataset, VOID.classPartition, partition)
         graph.add(partition, VOID["class"], cls)
         graph.add(partition, VOID.entities, integer(entities))
-    for prop, triples in properties:
+    for used, triples in properties:
         partition = BlankNode()
         graph.add(dataset, VOID.propertyPartition, partition)
-        graph.add(partition, VOID.property, prop)
+        graph.add(partition, VOID.property, used)
         graph.add_count(partition, triples)
     for name, triples in loaded.graph_triples.items():
         graph.add(dataset, VOID.subset, name)

@@ -43,21 +43,26 @@ class Format:
         return (self.media_type, *self.other_media_types)
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """What the format is found by: its name, media type, extension and aliases."""
+        return (self.name, self.media_type, self.extension, *self.aliases)
+
+    @property
     def iri(self) -> str | None:
         """The W3C's IRI for the format, as the service description names it."""
         return None if self.w3c is None else W3C_FORMATS[self.w3c]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RdfFormat(Format):
-    write: Callable[[Iterable[ox.Quad]], bytes] = write_jsonld
+    write: Callable[[Iterable[ox.Quad]], bytes]
     quads: bool = False  # holds named graphs
     rdflib_name: str = ""  # the plugin name rdflib reads it by (for clients and the tests)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ResultFormat(Format):
-    write: Callable[[QueryResult], bytes] = render_json
+    write: Callable[[QueryResult], bytes]
     endpoint: bool = True  # offered by the SPARQL endpoint (the table is for the terminal)
 
 
@@ -122,7 +127,7 @@ def write_result(result: QueryResult, fmt: RdfFormat | ResultFormat) -> bytes:
 def _find(registry: Iterable[F], key: str, what: str) -> F:
     wanted = key.split(";")[0].strip().lower().lstrip(".")
     for fmt in registry:
-        if wanted in (fmt.name, fmt.media_type, fmt.extension, *fmt.aliases):
+        if wanted in fmt.keys:
             return fmt
     available = ", ".join(f"{f.name} ({f.media_type})" for f in registry)
     raise UnsupportedFormat(f"unsupported {what} format {key!r}; available: {available}")
@@ -163,17 +168,17 @@ def negotiate(candidates: Iterable[F], accept: str | None, format_name: str | No
     and the candidates' order (on ties) decide, as Werkzeug's best_match does; with
     `prefer_extra`, the caller's own types come first (pages: HTML unless RDF is asked for).
     """
-    candidates = list(candidates)
+    offered: list[F] = list(candidates)
     if format_name:
         wanted = format_name.strip().lower().lstrip(".")
-        for fmt in candidates:
-            if wanted in (fmt.name, fmt.extension, *fmt.aliases, *fmt.media_types):
+        for fmt in offered:
+            if wanted in fmt.keys + fmt.other_media_types:
                 return fmt
         return next((t for t in extra if wanted in (t, t.split("/")[-1])), None)
     by_type: dict[str, F | str] = {t: t for t in extra} if prefer_extra else {}
-    for fmt in candidates:  # primary media types first, so a wildcard prefers them
+    for fmt in offered:  # primary media types first, so a wildcard prefers them
         by_type.setdefault(fmt.media_type, fmt)
-    for fmt in candidates:
+    for fmt in offered:
         for media_type in fmt.other_media_types:
             by_type.setdefault(media_type, fmt)
     for media_type in extra:

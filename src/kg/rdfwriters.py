@@ -24,12 +24,18 @@ def triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return list(dict.fromkeys(q.triple for q in quads))
 
 
+def ox_bytes(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    """pyoxigraph's writer of `fmt`, with the project prefixes, to bytes."""
+    data = ox.serialize(items, format=fmt, prefixes=PREFIXES)
+    assert data is not None  # only a call with an output file returns None
+    return data
+
+
 def pyoxigraph_writer(fmt: ox.RdfFormat, *, quads: bool) -> Callable[[Iterable[ox.Quad]], bytes]:
     """A writer by pyoxigraph: of quads for TriG and N-Quads, of merged triples otherwise."""
 
     def write(data: Iterable[ox.Quad]) -> bytes:
-        items: list = list(data) if quads else triples(data)
-        return ox.serialize(items, format=fmt, prefixes=PREFIXES)
+        return ox_bytes(list(data) if quads else triples(data), fmt)
 
     return write
 
@@ -62,12 +68,12 @@ def _nodes(items: Iterable[ox.Triple | ox.Quad]) -> list[dict[str, object]]:
     """Node objects, one per subject, with sorted keys and values."""
     nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for item in items:
-        node = nodes[_node_id(item.subject)]
+        properties = nodes[_node_id(item.subject)]
         if item.predicate.value == _TYPE and not isinstance(item.object, ox.Literal):
-            node["@type"].append(_node_id(item.object))
+            properties["@type"].append(_node_id(item.object))
         else:
-            node[_compact(item.predicate.value)].append(_value(item.object))
-    out = []
+            properties[_compact(item.predicate.value)].append(_value(item.object))
+    out: list[dict[str, object]] = []
     for node_id in sorted(nodes):
         node: dict[str, object] = {"@id": node_id}
         for key in sorted(nodes[node_id]):

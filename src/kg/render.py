@@ -16,8 +16,9 @@ from xml.sax.saxutils import quoteattr as xml_quoteattr
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES, XSD_STRING, curie
+from kg.namespaces import XSD_STRING, curie
 from kg.query import QueryResult, Term
+from kg.rdfwriters import ox_bytes
 
 ASK_VARIABLE = "_askResult"  # CSV and TSV have no boolean form; one column says true or false
 
@@ -41,7 +42,7 @@ def _cell(term: Term | None) -> str:
 
 def render_table(result: QueryResult) -> bytes:
     if result.kind == "graph":  # the terminal shows a graph as Turtle
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return ox_bytes(result.triples, ox.RdfFormat.TURTLE)
     if result.kind == "ask":
         return b"true\n" if result.boolean else b"false\n"
     cells = [[_cell(term) for term in row] for row in result.rows]

@@ -16,11 +16,11 @@ instead, which every query then names as its default graph (see kg.remote.Remote
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from pyoxigraph import (
     BlankNode,
@@ -29,8 +29,7 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
+    QuerySolution,
     RdfFormat,
     Store,
     Triple,
@@ -54,18 +53,30 @@ Object = NamedNode | BlankNode | Literal | Triple
 
 class QueryStore(Protocol):
     """What the app asks of a query store: the part of pyoxigraph's Store that it uses, which
-    the embedded store (a Store) and a remote one (kg.remote.RemoteStore) both provide."""
+    the embedded store (a Store) and a remote one (kg.remote.RemoteStore) both provide.
 
-    def query(self, query: str, *, prefixes: Mapping[str, str] | None = ...,
-              default_graph: GraphName | Sequence[GraphName] | None = ...,
-              named_graphs: Sequence[NamedNode | BlankNode] | None = ...,
-              ) -> QuerySolutions | QueryBoolean | QueryTriples: ...
+    A query's answer is the store's own: rows (QuerySolutions, or a remote store's
+    equivalent, with `.variables`), triples, or a QueryBoolean. `select` reads rows.
+    """
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None,
+              default_graph: GraphName | list[GraphName] | None = None,
+              named_graphs: list[NamedNode | BlankNode] | None = None) -> object: ...
 
     def quads_for_pattern(self, subject: Subject | None, predicate: NamedNode | None,
                           object: Object | None,  # noqa: A002 (pyoxigraph's name)
-                          graph_name: GraphName | None = ...) -> Iterator[Quad]: ...
+                          graph_name: GraphName | None = None) -> Iterator[Quad]: ...
 
     def named_graphs(self) -> Iterator[NamedNode | BlankNode]: ...
+
+
+def select(store: QueryStore, query: str, prefixes: dict[str, str] | None = None,
+           ) -> Iterable[QuerySolution]:
+    """The rows of a SELECT query of the app's own."""
+    answer = store.query(query, prefixes=prefixes)
+    if isinstance(answer, QueryBoolean) or not hasattr(answer, "variables"):
+        raise TypeError(f"not a SELECT query: {query[:80]!r}")
+    return cast(Iterable[QuerySolution], answer)
 
 
 class StoreError(KgError):
@@ -125,8 +136,7 @@ def load_store(artifact: Path) -> LoadedStore:
     """Load the N-Quads artifact into a fresh in-memory store, then merge and count."""
     store = read_artifact(artifact)
     store.update(MERGE)
-    per_graph = {row["g"].value: int(row["n"].value)  # type: ignore[index,union-attr]
-                 for row in store.query(COUNT_GRAPHS)}  # type: ignore[union-attr]
+    per_graph = {row["g"].value: int(row["n"].value) for row in select(store, COUNT_GRAPHS)}
     (default,) = store.query(COUNT_DEFAULT)  # type: ignore[misc]
     built = datetime.fromtimestamp(artifact.stat().st_mtime, UTC)
     return LoadedStore(store, artifact, built, dict(sorted(per_graph.items())),
@@ -205,7 +215,9 @@ class PushReport:
 
 def _ntriples(store: Store, graph: NamedNode | DefaultGraph) -> bytes:
     triples = (q.triple for q in store.quads_for_pattern(None, None, None, graph))
-    return serialize(triples, format=RdfFormat.N_TRIPLES)
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert data is not None  # no output file given: the bytes come back
+    return data
 
 
 def push_artifact(artifact: Path, query_url: str, graph_store_url: str,

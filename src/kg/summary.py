@@ -37,6 +37,11 @@ _COMMENT, _TITLE, _NODE_SHAPE = str(RDFS.comment), str(DCTERMS.title), str(SH.No
 _KG, _SRC = str(KG), str(SRC)
 
 
+def _v(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term's IRI, label or lexical form (a quoted triple as its N-Triples text)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 
 
 class Tally:
@@ -58,29 +63,29 @@ class Tally:
             return
         if name == str(GRAPH_SHAPES):
             self.shape_triples += len(triples)
-            self.shapes += sum(1 for q in triples if q.predicate.value == _RDF_TYPE
-                               and q.object.value == _NODE_SHAPE)
+            self.shapes += sum(q.predicate.value == _RDF_TYPE and _v(q.object) == _NODE_SHAPE
+                               for q in triples)
             return
         self.graphs[graph_name(name)] += len(triples)
         if name == str(GRAPH_ONTOLOGY):
             # Class and property counts describe the data, not the schema.
-            self.comments += [(q.subject.value, q.object.value) for q in triples
+            self.comments += [(_v(q.subject), _v(q.object)) for q in triples
                               if q.predicate.value == _COMMENT
-                              and q.subject.value.startswith(_KG)]
+                              and _v(q.subject).startswith(_KG)]
             return
         if name == str(GRAPH_SOURCES):
-            self.titles.update({q.subject.value: q.object.value for q in triples
+            self.titles.update({_v(q.subject): _v(q.object) for q in triples
                                 if q.predicate.value == _TITLE})
         target = self.inferred if name == str(GRAPH_INFERRED) else self.asserted
         target.update(q.predicate.value for q in triples)
         for q in triples:
             if q.predicate.value == _RDF_TYPE:
-                self.instances.setdefault(q.object.value, set()).add(str(q.subject))
+                self.instances.setdefault(_v(q.object), set()).add(str(q.subject))
         if is_source_graph(name):
             self.sources[graph_name(name)] = {
-                "facts": sum(1 for q in triples if is_fact(q.subject.value, q.predicate.value)),
-                "evidence": sum(1 for q in triples if q.predicate.value == _RDF_TYPE
-                                and q.object.value == _STATEMENT),
+                "facts": sum(is_fact(_v(q.subject), q.predicate.value) for q in triples),
+                "evidence": sum(q.predicate.value == _RDF_TYPE and _v(q.object) == _STATEMENT
+                                for q in triples),
             }
 
     def counts(self) -> dict[str, object]:

@@ -54,7 +54,9 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def _show(node: Node, graph: Graph) -> str:
+def _show(node: Node | None, graph: Graph) -> str:
+    if node is None:
+        return ""
     if isinstance(node, Literal):
         return node.n3()
     if isinstance(node, BNode):

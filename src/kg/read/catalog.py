@@ -4,9 +4,10 @@ time order, and the ontology's terms. Plain data from the store."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kg.namespaces import PREFIXES
-from kg.store import QueryStore
+from kg.store import QueryStore, select
 from kg.terms import literal_text
 
 
@@ -25,7 +26,7 @@ def classes(store: QueryStore) -> list[Item]:
         OPTIONAL { ?x a ?c }
     } GROUP BY ?c ?label ORDER BY DESC(?n) ?label"""
     return [Item(r["c"].value, r["label"].value, r["n"].value)
-            for r in store.query(query, prefixes=PREFIXES)]
+            for r in select(store, query, PREFIXES)]
 
 
 def instances(store: QueryStore, cls: str, limit: int = 2000) -> list[Item]:
@@ -34,7 +35,7 @@ def instances(store: QueryStore, cls: str, limit: int = 2000) -> list[Item]:
         ?x a <{cls}> OPTIONAL {{ ?x rdfs:label ?l }} FILTER isIRI(?x)
     }} GROUP BY ?x }} }} ORDER BY LCASE(STR(?label)) ?x LIMIT {limit}"""
     return [Item(r["x"].value, r["label"].value if r["label"] else r["x"].value)
-            for r in store.query(query, prefixes=PREFIXES)]
+            for r in select(store, query, PREFIXES)]
 
 
 def conferences(store: QueryStore) -> list[Item]:
@@ -48,7 +49,7 @@ def conferences(store: QueryStore) -> list[Item]:
     } GROUP BY ?x } } ORDER BY (!BOUND(?start) && !BOUND(?planned))
                              STR(COALESCE(?start, ?planned)) ?label"""
     items = []
-    for row in store.query(query, prefixes=PREFIXES):
+    for row in select(store, query, PREFIXES):
         start, planned = row["start"], row["planned"]
         note = literal_text(start) if start else (
             f"{literal_text(planned)} (planned)" if planned else "")
@@ -70,10 +71,10 @@ def terms(store: QueryStore) -> list[dict[str, str]]:
              "label": r["label"].value if r["label"] else "",
              "comment": r["comment"].value if r["comment"] else "",
              "parent": r["parent"].value if r["parent"] else ""}
-            for r in store.query(query, prefixes=PREFIXES)]
+            for r in select(store, query, PREFIXES)]
 
 
-def shapes(store: QueryStore) -> list[dict[str, object]]:
+def shapes(store: QueryStore) -> list[dict[str, Any]]:
     """Every SHACL node shape the build validated against: what it targets and checks."""
     query = """SELECT ?shape (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment)
             (GROUP_CONCAT(DISTINCT STR(?target); separator=" ") AS ?targets)
@@ -85,7 +86,7 @@ def shapes(store: QueryStore) -> list[dict[str, object]]:
           OPTIONAL { ?shape sh:property/sh:message|sh:message ?m }
         }
     } GROUP BY ?shape ORDER BY ?shape"""
-    rows = store.query(query, prefixes=PREFIXES)
+    rows = select(store, query, PREFIXES)
     return [{"iri": r["shape"].value, "label": r["label"].value if r["label"] else "",
              "comment": r["comment"].value if r["comment"] else "",
              "targets": sorted(r["targets"].value.split()) if r["targets"] else [],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -24,7 +25,7 @@ from kg.namespaces import (
     is_source_graph,
 )
 from kg.read.labels import label_map
-from kg.store import QueryStore
+from kg.store import QueryStore, select
 from kg.terms import covered, literal_text
 
 _TYPE, _LABEL, _ALT = str(RDF.type), str(RDFS.label), str(SKOS.altLabel)
@@ -81,7 +82,7 @@ def _evidence(store: QueryStore, iri: str, facts: dict[tuple, Fact]) -> None:
                      ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
                          kg:quote ?quote ; kg:source ?source }}
         }} ORDER BY ?g ?ev"""
-    for row in store.query(query, prefixes={"rdf": str(RDF), "kg": str(KG)}):
+    for row in select(store, query, {"rdf": str(RDF), "kg": str(KG)}):
         outgoing = row["s"].value == iri
         key = (row["p"].value, row["o"] if outgoing else row["s"], outgoing)
         if key in facts:
@@ -101,9 +102,12 @@ def _disagreements(facts: list[Fact]) -> list[tuple[str, list[tuple[str, list[st
             by_predicate[fact.predicate].append(fact)
     found = []
     for predicate, claims in by_predicate.items():
-        claims = [c for c in claims if not any(covered(c.value, o.value) for o in claims)]
+        values = {id(c): cast(ox.Literal, c.value) for c in claims}  # literals, by the filter
+        claims = [c for c in claims
+                  if not any(covered(values[id(c)], values[id(o)]) for o in claims)]
         if len(claims) > 1 and not set.intersection(*(c.graphs for c in claims)):
-            found.append((predicate, [(literal_text(c.value), sorted(c.graphs)) for c in claims]))
+            found.append((predicate, [(literal_text(values[id(c)]), sorted(c.graphs))
+                                      for c in claims]))
     return found
 
 
@@ -113,7 +117,7 @@ def entity_view(store: QueryStore, iri: str) -> EntityView:
     types: dict[str, bool] = {}
     aliases: dict[str, list[str]] = defaultdict(list)
     label = None
-    for row in store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}"):
+    for row in select(store, f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}"):
         predicate, value, graph = row["p"].value, row["o"], row["g"].value
         if predicate == _TYPE and isinstance(value, ox.NamedNode):
             types[value.value] = types.get(value.value, True) and graph == str(GRAPH_INFERRED)
@@ -125,7 +129,7 @@ def entity_view(store: QueryStore, iri: str) -> EntityView:
             _add(facts, predicate, value, True, graph)
     incoming = f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} FILTER(?p != rdf:subject " \
                "&& ?p != rdf:object) }"
-    for row in store.query(incoming, prefixes={"rdf": str(RDF)}):
+    for row in select(store, incoming, {"rdf": str(RDF)}):
         _add(facts, row["p"].value, row["s"], False, row["g"].value)
     for fact in facts.values():
         fact.inferred = not fact.graphs and not fact.described

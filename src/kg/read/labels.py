@@ -16,7 +16,7 @@ from kg.namespaces import (
     curie,
     graph_name,
 )
-from kg.store import QueryStore
+from kg.store import QueryStore, select
 
 
 def values(iris: Iterable[str]) -> str:
@@ -31,9 +31,10 @@ def label_map(store: QueryStore, iris: Iterable[str]) -> dict[str, str]:
     named = {iri: curie(iri) for iri in wanted}
     if not wanted:
         return named
-    rows = store.query(f"SELECT ?x ?l {{ VALUES ?x {{ {values(wanted)} }} ?x <{RDFS.label}> ?l }}")
+    query = f"SELECT ?x ?l {{ VALUES ?x {{ {values(wanted)} }} ?x <{RDFS.label}> ?l }}"
+    rows = select(store, query)
     ranked: dict[str, tuple[int, str]] = {}
-    for row in rows:  # type: ignore[union-attr]
+    for row in rows:
         label: ox.Literal = row["l"]
         rank = (0 if label.language == "en" else 1, label.value)
         if row["x"].value not in ranked or rank < ranked[row["x"].value]:
@@ -64,4 +65,4 @@ def graph_titles(store: QueryStore) -> dict[str, str]:
 def term_labels(store: QueryStore) -> dict[str, str]:
     """Ontology term IRI -> its label."""
     query = f"SELECT ?t ?l WHERE {{ GRAPH <{GRAPH_ONTOLOGY}> {{ ?t <{RDFS.label}> ?l }} }}"
-    return {row["t"].value: row["l"].value for row in store.query(query)}  # type: ignore[union-attr]
+    return {row["t"].value: row["l"].value for row in select(store, query)}

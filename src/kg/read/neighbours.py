@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from kg.namespaces import GRAPH_INFERRED, KG, PROJECT_GRAPHS, RDF
 from kg.read.labels import label_map, values
 from kg.read.properties import Form, Vocabulary, vocabulary
-from kg.store import QueryStore
+from kg.store import QueryStore, select
 
 KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # (kind, colour, classes): the first kind whose class an entity has is its kind.
@@ -97,7 +97,7 @@ def _link_rows(store: QueryStore, iri: str) -> dict[str, Found]:
         FILTER(isIRI(?x) && ?x != <{iri}> && STRSTARTS(STR(?p), "{KG}"))
         FILTER NOT EXISTS {{ ?x a <{RDF.Statement}> }} }}"""
     found: dict[str, Found] = defaultdict(lambda: defaultdict(set))
-    for row in store.query(query):  # type: ignore[union-attr]
+    for row in select(store, query):
         key = (row["p"].value, row["out"].value == "true")
         found[row["x"].value][key].add(row["g"].value)
     return found
@@ -109,7 +109,7 @@ def _kinds(store: QueryStore, iris: Iterable[str]) -> dict[str, str]:
     types: dict[str, set[str]] = defaultdict(set)
     if wanted:
         query = f"SELECT ?x ?t {{ VALUES ?x {{ {values(wanted)} }} ?x a ?t }}"
-        for row in store.query(query):  # type: ignore[union-attr]
+        for row in select(store, query):
             types[row["x"].value].add(row["t"].value)
     return {iri: next((kind for kind, _, classes in KINDS if types[iri] & set(classes)),
                       OTHER_KIND) for iri in wanted}

@@ -29,7 +29,7 @@ from kg.read.labels import label_map, source_titles
 from kg.read.site import Site
 from kg.read.sourcetext import quoted_facts, segments
 from kg.report import validation_words
-from kg.store import QueryStore
+from kg.store import QueryStore, select
 from kg.terms import covered, literal_note, literal_text
 
 # The facts a one-line description is made of, in the order it names them.
@@ -108,7 +108,7 @@ def entity_quads(site: Site, iri: str) -> list[ox.Quad]:
         {{ {{ ?s <{RDF.subject}> <{iri}> }} UNION {{ ?s <{RDF.object}> <{iri}> }} ?s ?p ?o }}
     }} }}"""
     quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"])
-             for r in site.store.query(query)]  # type: ignore[union-attr]
+             for r in select(site.store, query)]
     documents = {str(ONTOLOGY_IRI): GRAPH_ONTOLOGY, str(SHAPES_IRI): GRAPH_SHAPES}
     if iri in documents:  # a hash namespace's document holds every term's description
         quads += list(site.store.quads_for_pattern(

@@ -104,10 +104,10 @@ class SearchIndex:
                 known[value] = is_label or known.get(value, False)
         types: dict[str, set[str]] = {}
         for quad in store.quads_for_pattern(None, NamedNode(str(RDF.type)), None, None):
-            subject, obj = quad.subject, quad.object
-            if isinstance(subject, NamedNode) and isinstance(obj, NamedNode):
-                if subject.value in texts:
-                    types.setdefault(subject.value, set()).add(obj.value)
+            kind = quad.object
+            if isinstance(quad.subject, NamedNode) and isinstance(kind, NamedNode):
+                if quad.subject.value in texts:
+                    types.setdefault(quad.subject.value, set()).add(kind.value)
         depth = _class_depths(store)
         entities: list[_Entity] = []
         names: list[_Name] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import KG, RDF
-from kg.store import QueryStore
+from kg.store import QueryStore, select
 
 
 @dataclass
@@ -38,7 +38,7 @@ def quoted_facts(store: QueryStore, graph: str) -> list[QuotedFact]:
         ?ev a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:quote ?q
     }} }} ORDER BY ?ev"""
     return [QuotedFact(r["ev"].value, r["s"].value, r["p"].value, r["o"], r["q"].value)
-            for r in store.query(query, prefixes={"rdf": str(RDF), "kg": str(KG)})]
+            for r in select(store, query, {"rdf": str(RDF), "kg": str(KG)})]
 
 
 def find(text: str, quote: str) -> tuple[int, int] | None:

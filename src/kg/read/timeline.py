@@ -11,7 +11,7 @@ from rdflib import URIRef
 from kg.namespaces import KG, RDFS, curie
 from kg.read.calendar import Dated, merge, place, range_words, words
 from kg.read.labels import graph_titles, label_map
-from kg.store import QueryStore
+from kg.store import QueryStore, select
 from kg.terms import parse_date
 
 ACTUAL, PLANNED, SUSPENDED = "actual", "planned", "suspended"
@@ -82,12 +82,12 @@ def timeline_events(store: QueryStore) -> list[TimelineEvent]:
 def _stated_dates(store: QueryStore) -> dict[str, Stated]:
     """Meeting -> the literal dates stated of it, each with the graphs that state it."""
     props = " ".join(f"<{p}>" for p in DATE_PROPERTIES)
-    rows = store.query(f"""SELECT ?m ?p ?d ?g WHERE {{
+    rows = select(store, f"""SELECT ?m ?p ?d ?g WHERE {{
         {_A_MEETING}
         VALUES ?p {{ {props} }} GRAPH ?g {{ ?m ?p ?d }}
         FILTER(isLiteral(?d)) }}""")
     stated: dict[str, Stated] = defaultdict(lambda: defaultdict(set))
-    for row in rows:  # type: ignore[union-attr]
+    for row in rows:
         term = row["d"]
         stated[row["m"].value][(row["p"].value, term.value, term.datatype.value)].add(
             row["g"].value)
@@ -96,12 +96,12 @@ def _stated_dates(store: QueryStore) -> dict[str, Stated]:
 
 def _meetings(store: QueryStore) -> dict[str, str | None]:
     """Every meeting (conferences included) -> its series, if it is a round of one."""
-    rows = store.query(f"""SELECT ?m (MIN(STR(?s)) AS ?series) WHERE {{
+    rows = select(store, f"""SELECT ?m (MIN(STR(?s)) AS ?series) WHERE {{
         {_A_MEETING}
         OPTIONAL {{ ?m <{KG.partOfSeries}>|^<{KG.hasRound}> ?s }} FILTER(isIRI(?m)) }}
         GROUP BY ?m""")
     return {r["m"].value: r["series"].value if r["series"] else None
-            for r in rows}  # type: ignore[union-attr]
+            for r in rows}
 
 
 def _event(iri: str, label: str, series: str | None, series_label: str | None,

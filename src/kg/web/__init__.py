@@ -71,7 +71,7 @@ def open_query_store(settings: Settings) -> LoadedStore:
                            timeout_s=max(60.0, settings.query_timeout_s))
     log.info("serving from the store at %s (%d quads)", settings.store_url, loaded.quads)
     held = {graph_name(g): n for g, n in loaded.graph_triples.items()}
-    built = read_summary(settings).get("graphs", {})
+    built: dict[str, int] = read_summary(settings).get("graphs", {})  # type: ignore[assignment]
     if any(held.get(name) != count for name, count in built.items()):
         log.warning("the store at %s does not hold the build of %s (its graphs differ): "
                     "push it with `kg load`", settings.store_url, settings.artifact)

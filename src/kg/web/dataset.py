@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 
 from kg.describe import void_description
 from kg.export import dump_names
@@ -45,5 +46,5 @@ def void() -> Response:
 
 
 @bp.route("/.well-known/void")
-def well_known_void() -> Response:
-    return redirect(url_for("dataset.void"), code=303)  # type: ignore[return-value]
+def well_known_void() -> ResponseReturnValue:
+    return redirect(url_for("dataset.void"), code=303)

@@ -60,7 +60,8 @@ def _cacheable(response: Response, etag: str) -> Response:
     response.last_modified = datetime.fromisoformat(state().summary["built_at"])
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: 304 when the client's copy is current
+    return response
 
 
 @bp.route("/export/<filename>")
@@ -95,7 +96,7 @@ def index() -> Response:
     rows = [{"name": name, "triples": selection_triples(counts, name),
              "description": DESCRIPTIONS.get(name, f"The facts and evidence from source {name}"),
              "links": [(fmt, f"{name}.{fmt.extension}",
-                        len(cache.get(("export", name, fmt.name), b"")) or None)
+                        len(cache.get(("export", name, fmt.name)) or b"") or None)
                        for fmt in RDF_FORMATS]}
             for name in selections(counts)]
     return Response(render_template("exports.html", rows=rows, formats=RDF_FORMATS,

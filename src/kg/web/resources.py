@@ -9,6 +9,7 @@ representations (direct serve, no redirect): HTML for browsers, RDF by Accept or
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from kg.formats import (
@@ -60,8 +61,9 @@ KIND_NAMES = {"Class": "Classes", "ObjectProperty": "Relations (object propertie
               "DatatypeProperty": "Attributes (datatype properties)"}
 
 
-def href(iri: str) -> str:
-    """The page of an IRI: on this app for the project's namespace, else the IRI itself."""
+def href(iri: str) -> str | None:
+    """The page of an IRI: on this app for the project's namespace, the IRI itself for other
+    web IRIs, None for the rest (never made links)."""
     return local_href(iri, base_url())
 
 
@@ -102,7 +104,7 @@ def _page(local: str, iri: str) -> Response:
 
 
 @bp.route("/<path:local>")
-def resource(local: str) -> Response:
+def resource(local: str) -> ResponseReturnValue:
     local, suffix = split_suffix(local)
     iri = BASE + local
     url = base_url() + local
@@ -110,7 +112,7 @@ def resource(local: str) -> Response:
         return plain_error(404, "not an IRI of this dataset: the path holds characters no "
                                 "IRI may contain")
     if iri == str(DATASET_IRI):
-        return redirect("void", code=303)  # type: ignore[return-value]
+        return redirect("void", code=303)
     chosen = negotiate(RDF_FORMATS, request.headers.get("Accept"),
                        suffix.name if suffix else None, extra=HTML_TYPES, prefer_extra=True)
     if chosen is None:

@@ -53,7 +53,7 @@ def serving_app(settings: Settings) -> Flask:
     return app
 
 
-class Server(BaseApplication):  # type: ignore[misc]
+class Server(BaseApplication):
     """gunicorn's master process, holding the app that every worker forks with."""
 
     def __init__(self, settings: Settings) -> None:

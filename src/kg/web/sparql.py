@@ -124,11 +124,11 @@ def endpoint() -> Response:
     accept = request.headers.get("Accept")
     if request.method in ("GET", "HEAD") and not any(k in request.args
                                                      for k in ("query", "update")):
-        chosen = negotiate(RDF_FORMATS, accept, request.args.get("format"), extra=HTML_TYPES)
-        if chosen is None:
+        described = negotiate(RDF_FORMATS, accept, request.args.get("format"), extra=HTML_TYPES)
+        if described is None:
             return plain_error(406, "the service description comes as HTML or "
                                     + available(RDF_FORMATS))
-        return _vary(_page() if isinstance(chosen, str) else _service_description(chosen))
+        return _vary(_page() if isinstance(described, str) else _service_description(described))
     try:
         method = "GET" if request.method == "HEAD" else request.method
         query = parse_query_request(method, request.mimetype or None,
@@ -172,7 +172,8 @@ CACHED_BODY_MAX = 1 << 20
 _SEP = b"\n\x00\n"
 
 
-def _cache_key(query: QueryRequest, *formats: object) -> tuple[str, ...]:
+def _cache_key(query: QueryRequest, *formats: RdfFormat | ResultFormat | str | None,
+               ) -> tuple[str, ...]:
     names = [f if isinstance(f, str) or f is None else f.name for f in formats]
     return ("answer", query.query, repr(query.default_graphs), repr(query.named_graphs),
             *map(str, names))

@@ -46,6 +46,7 @@ def result_table(result: QueryResult, base: str) -> dict[str, object]:
     """Columns and rows of cells for any query form (a graph shows as its triples)."""
     if result.kind == "ask":
         return {"kind": "ask", "boolean": bool(result.boolean), "columns": [], "rows": []}
+    rows: list[tuple[Term | None, ...]]
     if result.kind == "graph":
         columns = ["subject", "predicate", "object"]
         rows = [(t.subject, t.predicate, t.object) for t in result.triples]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-Href = Callable[[str], str]  # an IRI -> the URL of its page
+Href = Callable[[str], str | None]  # an IRI -> the URL of its page (None: no page)
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 INK, MUTED, LINKED = "#1f2328", "#57606a", "#0b57d0"
@@ -48,7 +48,7 @@ def link(iri: str, href: Href, body: str, tooltip: str | None = None) -> str:
     """`body` inside a link to the IRI's page (left unlinked for a script or data URL)."""
     url = href(iri)
     inner = (title(tooltip) if tooltip else "") + body
-    if _UNSAFE_URL.match(url):
+    if url is None or _UNSAFE_URL.match(url):
         return tag("g", inner)
     return tag("a", inner, href=url)
 
