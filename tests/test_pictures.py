@@ -12,7 +12,7 @@ from datetime import date
 import pyoxigraph as ox
 import pytest
 
-from kg.namespaces import EV, GRAPH, ID, KG, PREFIXES
+from kg.namespaces import EV, GRAPH, ID, KG, PREFIXES, local_href
 from kg.read.neighbours import Link, Neighbour, Neighbourhood, neighbourhood
 from kg.read.timeline import (
     ACTUAL,
@@ -24,7 +24,6 @@ from kg.read.timeline import (
 )
 from kg.store import QueryStore, load_store
 from kg.web.pictures import layout, neighbourhood_svg, timeline_svg
-from kg.web.views import local_href
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & Sons "Ltd"'

@@ -204,7 +204,7 @@ __all__ = [
     "GRAPH_SHAPES", "GRAPH_SOURCES", "ID", "INSTANCE_NAMESPACES", "KG", "LICENSE", "ONTOLOGY_IRI",
     "ORG", "OWL", "PREFIXES", "PROJECT_GRAPHS", "PROV", "RDF", "RDFS", "RESERVED_NAMES", "SCHEMA",
     "SD", "SH", "SHAPES_IRI", "SKOS", "SRC", "VOID", "W3C_FORMATS", "XSD", "XSD_STRING",
-    "bind_prefixes", "curie", "graph_name", "is_source_graph", "source_graph",
+    "bind_prefixes", "curie", "graph_name", "is_source_graph", "local_href", "source_graph",
 ]
 
 # Longest namespace first, so "ev:" wins over a shorter namespace it extends.
@@ -226,6 +226,15 @@ def is_source_graph(iri: str) -> bool:
 def graph_name(iri: str) -> str:
     """Short name of a project graph (`ontology`, `inferred`, a stem); else the IRI."""
     return iri[len(str(GRAPH)) :] if iri.startswith(str(GRAPH)) else iri
+
+
+def local_href(iri: str, base: str) -> str | None:
+    """The app's own URL for a project IRI (the stable namespace mapped onto `base`), the IRI
+    itself for other web IRIs, and None for the rest (javascript:, data:, urn:…), which are
+    shown but never made links."""
+    if iri.startswith(BASE):
+        return base + iri[len(BASE):]
+    return iri if iri.startswith(("http://", "https://")) else None
 
 
 def curie(iri: str) -> str:

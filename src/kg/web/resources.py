@@ -21,13 +21,21 @@ from kg.formats import (
     negotiate,
     serialize,
 )
-from kg.namespaces import BASE, DATASET_IRI, GRAPH, ONTOLOGY_IRI, SHAPES_IRI, SRC, graph_name
+from kg.namespaces import (
+    BASE,
+    DATASET_IRI,
+    GRAPH,
+    ONTOLOGY_IRI,
+    SHAPES_IRI,
+    SRC,
+    graph_name,
+    local_href,
+)
 from kg.read import pages as page_data
 from kg.read.neighbours import neighbourhood
 from kg.read.timeline import timeline_events
 from kg.terms import valid_iri
 from kg.web import base_url, pictures, plain_error, state
-from kg.web.views import local_href
 
 bp = Blueprint("resources", __name__)
 

@@ -32,9 +32,9 @@ from kg.query import (
     UpdateRefused,
     run_query,
 )
+from kg.read.results import result_table
 from kg.web import base_url, plain_error, state
 from kg.web.protocol import ProtocolError, QueryRequest, parse_query_request
-from kg.web.views import result_table
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)

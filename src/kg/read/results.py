@@ -1,4 +1,4 @@
-"""Plain data for the HTML pages, built from query results (no Flask here)."""
+"""Query results as plain data for the HTML query page: columns, and rows of cells."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import BASE, XSD_STRING, curie
+from kg.namespaces import XSD_STRING, curie, local_href
 from kg.query import QueryResult, Term
 
 
@@ -16,15 +16,6 @@ class Cell:
     href: str | None = None  # where an IRI's page is
     note: str | None = None  # a literal's datatype or language tag
     kind: str = "literal"  # "iri", "literal", "bnode" or "empty"
-
-
-def local_href(iri: str, base: str) -> str | None:
-    """The app's own URL for a project IRI (the stable namespace mapped onto `base`), the IRI
-    itself for other web IRIs, and None for the rest (javascript:, data:, urn:…), which are
-    shown but never made links."""
-    if iri.startswith(BASE):
-        return base + iri[len(BASE):]
-    return iri if iri.startswith(("http://", "https://")) else None
 
 
 def cell(term: Term | None, base: str) -> Cell:
