@@ -39,17 +39,17 @@ def extraction(request) -> tuple[str, Graph]:
     return request.param, load(DATA / f"{request.param}.ttl")
 
 
-def test_five_sources_each_with_text_and_extraction():
+def test_every_source_has_its_text_and_its_extraction():
     texts = sorted(p.stem for p in SOURCES.glob("*.txt"))
     assert texts == STEMS
-    assert len(STEMS) == 5
+    assert STEMS
 
 
-def test_source_texts_are_unchanged_copies_of_the_seeds():
+def test_every_seed_is_a_source_and_an_unchanged_copy():
     if not SEEDS.is_dir():
         pytest.skip(f"no seeds beside the checkout at {SEEDS}")
     seeds = sorted(SEEDS.glob("*.txt"))
-    assert [p.stem for p in seeds] == STEMS
+    assert seeds and {p.stem for p in seeds} <= set(STEMS)
     for seed in seeds:
         assert (SOURCES / seed.name).read_bytes() == seed.read_bytes(), seed.name
 

@@ -25,6 +25,7 @@ from kg.formats import (
 from kg.query import run_query
 from kg.report import read_summary, summary_markdown, summary_text
 from kg.settings import SETTINGS, Settings, load_settings
+from kg.sources import KINDS, add_source
 from kg.store import open_store, push_artifact, remote_urls, require_artifact
 
 
@@ -115,6 +116,25 @@ def generate(ctx: click.Context, triples: int, seed: int, out: Path, force: bool
                             settings.shapes_dir, force=force)
     click.echo(f"Wrote {made['triples']} triples ({made['facts']} facts, "
                f"{made['conferences']} conferences, {made['sources']} sources) to {out}")
+
+
+@cli.command("add-source")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", required=True, help="The document's title, as its text gives it.")
+@click.option("--kind", required=True, type=click.Choice(sorted(KINDS)),
+              help="What the document is.")
+@click.option("--stem", help="The source's name in file names and IRIs (default: the file's).")
+@click.option("--date", help="The document's date, if it states one (2017-02-23, 2017-02, "
+                             "2017 or --02-16).")
+@click.pass_context
+def add_source_cmd(ctx: click.Context, path: Path, title: str, kind: str, stem: str | None,
+                   date: str | None) -> None:
+    """Add a source document: copy its text in, describe it with its checksum in
+    sources.ttl, and start its data file. Then write its facts (docs/contributing.md)."""
+    added = add_source(_settings(ctx), path, title, kind, stem=stem, date=date)
+    click.echo(f"Added source {added.stem} (SHA-256 {added.sha256}):\n"
+               f"  text         {added.text}\n  description  {added.description}\n"
+               f"  facts        {added.data} (empty: write the source's facts here)")
 
 
 @cli.command()

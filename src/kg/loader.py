@@ -91,6 +91,16 @@ def _check_terms(path: Path, graph: Graph) -> None:
                 )
 
 
+def stem_problem(stem: str) -> str | None:
+    """Why `stem` cannot name a source (it becomes part of graph and source IRIs), or None."""
+    if not _STEM.match(stem):
+        return f"the name {stem!r} must be [A-Za-z0-9_.-] only, starting with a letter or digit"
+    if stem in RESERVED_NAMES:
+        return (f"the names {', '.join(sorted(RESERVED_NAMES))} belong to the project's own "
+                "graphs and export selections")
+    return None
+
+
 def turtle_files(directory: Path) -> list[Path]:
     """The *.ttl files directly inside `directory`, sorted for reproducible builds."""
     if not directory.is_dir():
@@ -103,15 +113,10 @@ def check_sources(settings: Settings) -> list[Path]:
     data_files = turtle_files(settings.data_dir)
     if not data_files:
         raise LoadError(f"{settings.data_dir}: no extracted data (*.ttl) files")
-    bad = [str(p) for p in data_files if not _STEM.match(p.stem)]
-    if bad:
-        raise LoadError(f"file names must be [A-Za-z0-9_.-] only: {', '.join(bad)}")
-    reserved = [str(p) for p in data_files if p.stem in RESERVED_NAMES]
-    if reserved:
-        raise LoadError(
-            f"{', '.join(reserved)}: the names {', '.join(sorted(RESERVED_NAMES))} "
-            "belong to the project's own graphs and export selections"
-        )
+    for path in data_files:
+        problem = stem_problem(path.stem)
+        if problem:
+            raise LoadError(f"{path}: {problem}")
     missing = [
         p for p in data_files if not (settings.sources_dir / f"{p.stem}.txt").is_file()
     ]
