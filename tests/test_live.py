@@ -199,9 +199,11 @@ def test_health_on_the_live_server(server):
     assert json.loads(body)["triples"]["default_graph"] > 0
 
 
-def test_the_readme_python_examples_run_against_the_server(server, capsys):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+def test_the_documented_python_examples_run_against_the_server(server, capsys):
+    blocks = [block for doc in ("pages.md", "endpoint.md")
+              for block in re.findall(r"```python\n(.*?)```",
+                                      (ROOT / "docs" / doc).read_text(encoding="utf-8"),
+                                      flags=re.DOTALL)]
     assert len(blocks) == 2  # dereferencing an entity, and querying the endpoint
     for code in blocks:
         exec(code.replace("http://127.0.0.1:5000/", server.base), {})  # noqa: S102

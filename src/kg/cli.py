@@ -23,7 +23,7 @@ from kg.formats import (
     write_result,
 )
 from kg.query import run_query
-from kg.report import read_summary, summary_markdown, summary_text
+from kg.report import read_summary, summary_markdown, summary_text, update_stats_block
 from kg.settings import SETTINGS, Settings, load_settings
 from kg.sources import KINDS, add_source
 from kg.store import open_store, push_artifact, remote_urls, require_artifact
@@ -203,11 +203,18 @@ def export_cmd(ctx: click.Context, format_name: str, selection: str,
 
 @cli.command()
 @click.option("--format", "form", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="text to read, json for programs, markdown for the README.")
+              show_default=True, help="text to read, json for programs, markdown for the docs.")
+@click.option("--update", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the Markdown tables into FILE between its stats markers "
+                   "(docs/data.md holds them).")
 @click.pass_context
-def stats(ctx: click.Context, form: str) -> None:
+def stats(ctx: click.Context, form: str, update: Path | None) -> None:
     """Counts from the last build: facts per source, triples per graph, class and property."""
     summary = read_summary(_settings(ctx))
+    if update is not None:
+        changed = update_stats_block(update, summary_markdown(summary))
+        click.echo(f"{update}: {'updated' if changed else 'already up to date'}", err=True)
+        return
     renderers = {"text": summary_text, "markdown": summary_markdown,
                  "json": lambda s: json.dumps(s, indent=2)}
     click.echo(renderers[form](summary))

@@ -1,15 +1,18 @@
-"""Build summaries as text for the terminal and as Markdown tables for the README.
+"""Build summaries as text for the terminal and as Markdown tables for docs/data.md.
 
 The summary is plain data (see build.summarize); these functions only choose a layout.
-The Markdown form leaves out timings so the README changes only when the graph does.
+The Markdown form leaves out timings so the docs change only when the graph does.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from kg.atomic import write_atomic
+from kg.errors import KgError
 from kg.settings import Settings
 from kg.store import StoreError
 
@@ -91,6 +94,31 @@ def summary_markdown(summary: Mapping[str, Any]) -> str:
           for name, c in summary["properties"].items() if name.startswith(PROJECT_TERMS)),
     ]
     return "\n".join(lines)
+
+
+STATS_START, STATS_END = "<!-- stats:start -->\n", "<!-- stats:end -->"
+
+
+def stats_block(text: str) -> str:
+    """The Markdown between a document's stats markers (KgError without them)."""
+    if STATS_START not in text or STATS_END not in text:
+        raise KgError(f"no {STATS_START.strip()} … {STATS_END} markers to write between")
+    return text.split(STATS_START, 1)[1].split(STATS_END, 1)[0]
+
+
+def update_stats_block(path: Path, tables: str) -> bool:
+    """Put `tables` between the stats markers of the file at `path`; False if already there."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise KgError(f"cannot read {path}: {error.strerror}") from None
+    old = stats_block(text)
+    new = tables.strip() + "\n"
+    if old == new:
+        return False
+    write_atomic(path, text.replace(STATS_START + old + STATS_END,
+                                    STATS_START + new + STATS_END).encode("utf-8"))
+    return True
 
 
 SUMMARY_KEYS = frozenset(
