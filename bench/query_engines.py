@@ -20,7 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from harness import machine, write_results
+from harness.report import machine, write_results
 from rdflib import Dataset
 
 from kg.namespaces import PREFIXES

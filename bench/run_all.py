@@ -38,7 +38,8 @@ if "--quick" in sys.argv and not os.environ.get("KG_BENCH_RESULTS"):
     # a smoke run must not overwrite the measured results: every script writes elsewhere
     os.environ["KG_BENCH_RESULTS"] = tempfile.mkdtemp(prefix="kg-bench-quick-")
 
-from harness import RESULTS, ROOT, machine, replace_section, write_results  # noqa: E402
+from harness import RESULTS, ROOT  # noqa: E402
+from harness.report import machine, replace_section, write_results  # noqa: E402
 
 from kg.settings import load_settings  # noqa: E402
 
@@ -99,7 +100,7 @@ def run_step(name: str, arguments: list[str]) -> dict[str, Any]:
 def time_builds(runs: int) -> dict[str, Any]:
     """`kg build` `runs` times: wall clock and peak RSS (os.wait4), and the build's own step
     times from build/summary.json."""
-    results = []
+    results: list[dict[str, Any]] = []
     for n in range(runs):
         print(f"\n=== build {n + 1} of {runs}: kg build", flush=True)
         started = time.perf_counter()
