@@ -73,7 +73,8 @@ def wrap(lines: list[str], width: int = 100) -> str:
             out.append(line)
         else:
             out.append(textwrap.fill(line, width, break_long_words=False,
-                                     break_on_hyphens=False))
+                                     break_on_hyphens=False,
+                                     subsequent_indent="  " if line.startswith("- ") else ""))
     return "\n".join(out)
 
 
