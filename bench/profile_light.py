@@ -1,6 +1,6 @@
 """Where the time of a light request goes: an uncached `ASK {}` on `kg serve`.
 
-    python bench/profile_light.py [--calls 2000] [--seconds 5] [--rounds 3] [--spy-seconds 15]
+    python bench/profile_light.py [--calls 500] [--seconds 5] [--rounds 5] [--spy-seconds 15]
     python bench/profile_light.py --markdown-only   # rewrite the table from the results
 
 Three views of the same request, each query text made unique by a counter in a trailing
@@ -43,7 +43,7 @@ from urllib.parse import parse_qs
 import profile_parts
 import profile_report
 import profile_stacks
-from harness import BENCH, JSON_RESULTS, RESULTS
+from harness import JSON_RESULTS, PICTURES, RESULTS
 from harness.client import Request, fetch
 from harness.peers import Server, start_kg_serve
 from harness.procs import children, cpu_seconds, free_port, spawn, stop, wait_ready
@@ -54,7 +54,7 @@ from profile_report import FLOORS, QUERY_MODES
 from kg.settings import load_settings
 
 FOLDED = RESULTS / "profile_light.folded"
-FLAME = BENCH / "profile_light.svg"
+FLAME = PICTURES / "profile_light.svg"
 COMMAND = "python bench/profile_light.py"
 
 
@@ -199,9 +199,9 @@ def spy(server: Server, seconds: int, work: Path) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=2000, help="calls per in-process batch")
+    parser.add_argument("--calls", type=int, default=500, help="calls per in-process batch")
     parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of wrk runs")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of wrk runs")
     parser.add_argument("--spy-seconds", type=int, default=15)
     parser.add_argument("--markdown-only", action="store_true",
                         help="rewrite bench/profile_light.md's tables from the results")

@@ -2,8 +2,9 @@
 gunicorn): each step of an uncached `ASK {}` on its own, then run_query and the whole Flask
 app called as WSGI, so that what the pieces leave over is Flask's and Werkzeug's own.
 
-Every timing is the best of five batches of `calls` calls (the mean of a batch, wall clock and
-process CPU), each query text made unique by a counter in a trailing comment.
+Every timing is the best of seven batches of `calls` calls (the mean of a batch, wall clock and
+process CPU), the steps taking turns batch by batch, each query text made unique by a counter
+in a trailing comment.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from kg.web.sparql import (
     _stored,
 )
 
-BATCHES = 5
+ROUNDS = 7
 
 
 def texts() -> Iterator[str]:
@@ -47,16 +48,19 @@ def texts() -> Iterator[str]:
         yield f"ASK {{}}\n#unique p{n}"
 
 
-def timed(step: Callable[[], object], calls: int) -> dict[str, float]:
-    """Best batch mean of `step`, in microseconds of wall clock and of process CPU."""
-    best_wall = best_cpu = float("inf")
-    for _ in range(BATCHES):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(calls):
-            step()
-        best_wall = min(best_wall, (time.perf_counter() - wall) * 1e6 / calls)
-        best_cpu = min(best_cpu, (time.process_time() - cpu) * 1e6 / calls)
-    return {"wall_us": round(best_wall, 1), "cpu_us": round(best_cpu, 1)}
+def timed(steps: dict[str, Callable[[], object]], calls: int) -> dict[str, dict[str, float]]:
+    """Each step's best batch mean over ROUNDS rounds, in µs of wall clock and of process
+    CPU; every round times every step once, so that a busy spell on the machine hits all."""
+    best = {name: [float("inf"), float("inf")] for name in steps}
+    for _ in range(ROUNDS):
+        for name, step in steps.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(calls):
+                step()
+            best[name][0] = min(best[name][0], (time.perf_counter() - wall) * 1e6 / calls)
+            best[name][1] = min(best[name][1], (time.process_time() - cpu) * 1e6 / calls)
+    return {name: {"wall_us": round(w, 1), "cpu_us": round(c, 1)}
+            for name, (w, c) in best.items()}
 
 
 def thread_round_trip(stack_bytes: int | None,
@@ -99,7 +103,6 @@ def measure(calls: int = 2000) -> dict[str, dict[str, float]]:
     limit = settings.query_timeout_s
     unique = texts()
     result = run_query(store, "ASK {}", limit)
-    found: dict[str, dict[str, float]] = {}
 
     def statuses(environ_: dict[str, Any]) -> bytes:
         seen: list[str] = []
@@ -111,40 +114,13 @@ def measure(calls: int = 2000) -> dict[str, dict[str, float]]:
         assert seen == ["200 OK"], seen
         return body
 
-    found["app"] = timed(lambda: statuses(environ(next(unique))), calls)
-    found["app_cache_hit"] = timed(lambda: statuses(environ("ASK {}")), calls)
-    found["run_query"] = timed(lambda: run_query(store, next(unique), limit), calls)
-    found["store_query"] = timed(lambda: bool(store.query(next(unique))), calls)
-    found["store_query_prefixes"] = timed(
-        lambda: bool(store.query(next(unique), prefixes=PREFIXES)), calls)
-    found["guard"] = timed(lambda: check_text(next(unique)), calls)
-    found["needs_check"] = timed(lambda: needs_check(next(unique)), calls)
-    found["graph_names"] = timed(lambda: graph_names(store), calls)
-    found["thread"] = timed(thread_round_trip(QUERY_STACK_BYTES), calls)
-    found["thread_default_stack"] = timed(thread_round_trip(None), calls)
-    found["thread_store_query"] = timed(thread_round_trip(
-        QUERY_STACK_BYTES, lambda: bool(store.query(next(unique), prefixes=PREFIXES))), calls)
-    with ThreadPoolExecutor(1) as pool:
-        found["pool_round_trip"] = timed(lambda: pool.submit(lambda: None).result(10), calls)
-        found["pool_store_query"] = timed(lambda: pool.submit(
-            lambda: bool(store.query(next(unique), prefixes=PREFIXES))).result(10), calls)
-    found["render_json"] = timed(lambda: render_json(result), calls)
-
     accept = JSON_RESULTS
+    fmt = negotiate(ENDPOINT_RESULT_FORMATS, accept, None, extra=HTML_TYPES)
+    graph_fmt = negotiate(RDF_FORMATS, accept, None, extra=HTML_TYPES)
     path = "/sparql?" + urlencode({"query": "ASK {}"})
-    with app.test_request_context(path, headers={"Accept": accept}):
+    with app.test_request_context(path, headers={"Accept": accept}), \
+            ThreadPoolExecutor(1) as pool:
         cache = state().cache
-
-
-        found["protocol"] = timed(lambda: parse_query_request(
-            "GET", None, ("query=" + quote(next(unique), safe="")).encode(), b"",
-            settings.max_query_chars), calls)
-        found["negotiation"] = timed(lambda: (
-            negotiate(ENDPOINT_RESULT_FORMATS, accept, None, extra=HTML_TYPES),
-            negotiate(RDF_FORMATS, accept, None, extra=HTML_TYPES)), calls)
-        fmt = negotiate(ENDPOINT_RESULT_FORMATS, accept, None, extra=HTML_TYPES)
-        graph_fmt = negotiate(RDF_FORMATS, accept, None, extra=HTML_TYPES)
-        found["response"] = timed(lambda: _result_response(result, fmt), calls)  # type: ignore[arg-type]
         response = _result_response(result, fmt)  # type: ignore[arg-type]
 
         def cache_steps() -> None:
@@ -155,9 +131,34 @@ def measure(calls: int = 2000) -> dict[str, dict[str, float]]:
             cache[key] = stored
             _answer(stored, key)
 
-        found["cache"] = timed(cache_steps, calls)
-        found["after_request"] = timed(lambda: _headers(response), calls)
-    return found
+        def query() -> bool:
+            return bool(store.query(next(unique), prefixes=PREFIXES))
+
+        return timed({
+            "app": lambda: statuses(environ(next(unique))),
+            "app_cache_hit": lambda: statuses(environ("ASK {}")),
+            "run_query": lambda: run_query(store, next(unique), limit),
+            "store_query": lambda: bool(store.query(next(unique))),
+            "store_query_prefixes": query,
+            "guard": lambda: check_text(next(unique)),
+            "needs_check": lambda: needs_check(next(unique)),
+            "graph_names": lambda: graph_names(store),
+            "thread": thread_round_trip(QUERY_STACK_BYTES),
+            "thread_default_stack": thread_round_trip(None),
+            "thread_store_query": thread_round_trip(QUERY_STACK_BYTES, query),
+            "pool_round_trip": lambda: pool.submit(lambda: None).result(10),
+            "pool_store_query": lambda: pool.submit(query).result(10),
+            "render_json": lambda: render_json(result),
+            "protocol": lambda: parse_query_request(
+                "GET", None, ("query=" + quote(next(unique), safe="")).encode(), b"",
+                settings.max_query_chars),
+            "negotiation": lambda: (
+                negotiate(ENDPOINT_RESULT_FORMATS, accept, None, extra=HTML_TYPES),
+                negotiate(RDF_FORMATS, accept, None, extra=HTML_TYPES)),
+            "response": lambda: _result_response(result, fmt),  # type: ignore[arg-type]
+            "cache": cache_steps,
+            "after_request": lambda: _headers(response),
+        }, calls)
 
 
 def breakdown(parts: dict[str, dict[str, float]], key: str = "cpu_us") -> dict[str, float]:

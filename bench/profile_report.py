@@ -142,8 +142,9 @@ def tables(data: dict[str, Any]) -> str:
         lines.append(f"| {row['server']} | {row['concurrency']} | {row['rps']:,.0f} | "
                      f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['server_cpu_us']:.0f} "
                      f"| {row['client_cpu_us']:.0f} | {row['errors']} |")
-    lines += ["", f"In one process (best of five batches of {data['settings']['calls']:,} "
-              "calls, µs per call):", "", "| step | wall µs | CPU µs |", "|---|---:|---:|"]
+    lines += ["", f"In one process (best of seven batches of {data['settings']['calls']:,} "
+              "calls, the steps taking turns, µs per call):", "",
+              "| step | wall µs | CPU µs |", "|---|---:|---:|"]
     for key, label in STEPS.items():
         figures = data["in_process"][key]
         lines.append(f"| {label} | {figures['wall_us']:.1f} | {figures['cpu_us']:.1f} |")

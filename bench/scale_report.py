@@ -13,11 +13,11 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from harness import BENCH, RESULTS, ROOT
+from harness import PICTURES, RESULTS, ROOT
 from harness.plots import pyplot
 
 SCALE_RESULTS = RESULTS / "scale.json"
-PLOT = BENCH / "scale.png"
+PLOT = PICTURES / "scale.png"
 
 
 def load_results() -> dict[str, Any]:

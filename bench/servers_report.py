@@ -158,7 +158,7 @@ def readme_section(data: dict[str, Any]) -> str:
         "",
         "ex1–ex13 are the README examples in order; "
         + "; ".join(f"{q.key}: {short(q.title)}" for q in mix if not q.readme)
-        + ". Their texts are in `bench/servers.py`.",
+        + ". Their texts are in `bench/harness/queries.py`.",
         "",
         "**Where we stand.** "
         f"At concurrency {top} we answer the mix at {ours_top['rps']:.0f} req/s to Oxigraph's "

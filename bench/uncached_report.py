@@ -7,13 +7,13 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from harness import BENCH
+from harness import PICTURES
 from harness.peers import OURS, OXIGRAPH
 from harness.plots import pyplot
 from harness.report import plural, wrap
 from harness.stats import median_range, median_ratio
 
-PLOT = BENCH / "uncached.png"
+PLOT = PICTURES / "uncached.png"
 SERVERS = (OURS, OXIGRAPH)
 FIGURES = ("rps", "p50_ms", "p95_ms", "p99_ms", "server_cpu_us", "client_cpu_us",
            "client_cores")

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 # Where results go; KG_BENCH_RESULTS moves them (run_all.py --quick writes to a temp dir).
 RESULTS = Path(os.environ.get("KG_BENCH_RESULTS") or BENCH / "results")
+# Where plots and flame graphs go: bench/ itself, beside the README, unless results are moved.
+PICTURES = RESULTS if os.environ.get("KG_BENCH_RESULTS") else BENCH
 README = ROOT / "README.md"
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
