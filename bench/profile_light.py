@@ -17,14 +17,15 @@ comment so that the answer cache never serves it:
 3. py-spy under load (concurrency 4): `--gil` samples of one worker, sorted into the parts of
    the path (profile_stacks.py), and a flame graph of the other worker.
 
-Writes bench/results/profile_light.json, bench/results/profile_light.folded (py-spy's raw
-stacks), bench/profile_light.svg, and the tables between the bench:profile_light markers of
-bench/profile_light.md.
+Writes bench/results/profile_light.json, bench/results/profile_light.folded.gz (py-spy's raw
+stacks, gzipped), bench/profile_light.svg (the flame graph), and the tables between the
+bench:profile_light markers of bench/profile_light.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -53,7 +54,7 @@ from profile_report import FLOORS, QUERY_MODES
 
 from kg.settings import load_settings
 
-FOLDED = RESULTS / "profile_light.folded"
+FOLDED = RESULTS / "profile_light.folded.gz"
 FLAME = PICTURES / "profile_light.svg"
 COMMAND = "python bench/profile_light.py"
 
@@ -191,7 +192,7 @@ def spy(server: Server, seconds: int, work: Path) -> dict[str, Any]:
                            stderr=subprocess.STDOUT, timeout=seconds + 60)
         run = load.result()
     FOLDED.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(raw, FOLDED)
+    FOLDED.write_bytes(gzip.compress(raw.read_bytes(), mtime=0))
     return {"concurrency": 4, "seconds": seconds, "rps_while_sampled": round(run["rps"]),
             "rate_hz": 200, "mode": "--gil --subprocesses (the thread holding the GIL)",
             **profile_stacks.classify(raw)}

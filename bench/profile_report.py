@@ -8,7 +8,7 @@ from typing import Any
 
 from harness import BENCH
 from harness.peers import OURS
-from harness.report import replace_section
+from harness.report import replace_section, wrap
 from profile_stacks import (
     CACHE,
     CHECKS,
@@ -152,7 +152,7 @@ def tables(data: dict[str, Any]) -> str:
               "| frame | share |", "|---|---:|"]
     lines += [f"| `{leaf['frame']}` | {100 * leaf['share']:.1f}% |"
               for leaf in spy["top_leaves"][:10]]
-    return "\n".join(lines)
+    return wrap(lines)
 
 
 def write_markdown(data: dict[str, Any]) -> bool:
