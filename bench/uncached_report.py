@@ -174,6 +174,16 @@ def readme_section(data: dict[str, Any]) -> str:
     return wrap(out)
 
 
+def log_axes(axis: Any, levels: Sequence[int]) -> None:
+    """Concurrency levels along x, both axes logarithmic."""
+    axis.set_xscale("log", base=2)
+    axis.set_yscale("log")
+    axis.set_xticks(levels, [str(n) for n in levels])
+    axis.set_xlabel("concurrent connections")
+    axis.grid(True, which="both", linewidth=0.3)
+    axis.legend(fontsize=8)
+
+
 def plot(data: dict[str, Any]) -> None:
     plt = pyplot()
     summary, levels = data["summary"], data["settings"]["concurrency"]
@@ -192,12 +202,7 @@ def plot(data: dict[str, Any]) -> None:
                           textcoords="offset points", xytext=(4, -12), fontsize=8,
                           color=colours[OURS])
         axis.set_title(f"{workload}: requests/s, every request unique (× Oxigraph)")
-        axis.set_xscale("log", base=2)
-        axis.set_yscale("log")
-        axis.set_xticks(levels, [str(n) for n in levels])
-        axis.set_xlabel("concurrent connections")
-        axis.grid(True, which="both", linewidth=0.3)
-        axis.legend(fontsize=8)
+        log_axes(axis, levels)
     axis = axes[2]
     for workload, style in (("light", "-"), ("mix", "--")):
         for name in SERVERS:
@@ -207,12 +212,7 @@ def plot(data: dict[str, Any]) -> None:
     axis.annotate("light p50 target, 0.5 ms", (levels[0], 0.5), fontsize=7,
                   textcoords="offset points", xytext=(2, 3))
     axis.set_title("p50 latency (ms)")
-    axis.set_xscale("log", base=2)
-    axis.set_yscale("log")
-    axis.set_xticks(levels, [str(n) for n in levels])
-    axis.set_xlabel("concurrent connections")
-    axis.grid(True, which="both", linewidth=0.3)
-    axis.legend(fontsize=8)
+    log_axes(axis, levels)
     fig.suptitle(f"kg serve against oxigraph serve-read-only, uncached, {data['date']}, "
                  f"{data['machine']['cpu_count']} cores")
     fig.tight_layout()
