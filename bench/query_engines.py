@@ -1,4 +1,4 @@
-"""The query store against rdflib's own SPARQL engine, on the README's example queries.
+"""The query store against rdflib's own SPARQL engine, on the documented example queries.
 
 Both engines load the same built artifact and answer the same queries in the same run;
 the figure that matters is the ratio of their times, not either time alone. Run after
@@ -13,16 +13,16 @@ writes bench/results/query_engines.json.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-from harness import machine, write_results
+from harness.report import machine, write_results
 from rdflib import Dataset
 
+from kg.examples import examples as kg_examples
 from kg.namespaces import PREFIXES
 from kg.query import run_query
 from kg.settings import load_settings
@@ -32,9 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def examples() -> list[str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```sparql\n(.*?)```", readme, flags=re.DOTALL)
-    return [b for b in blocks if not b.lstrip().startswith("PREFIX")]
+    """The example queries (src/kg/examples.rq, shown in docs/queries.md)."""
+    return [example.query for example in kg_examples()]
 
 
 def best_of(repeat: int, run) -> float:

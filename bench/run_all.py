@@ -4,13 +4,15 @@
 
 In order: `kg build` timed --build-runs times (wall clock and peak memory, with the step
 times the build records in build/summary.json), then query_engines.py, wsgi_servers.py,
-startup.py, servers.py --readme and, when it exists, scale.py (with --scale-args) followed by
-`scale.py --markdown`. Each script also runs alone; this only runs them in turn, each in its
-own process, its output shown and kept in bench/results/<name>.log.
+startup.py, servers.py --readme, uncached.py --readme and, when it exists, scale.py (with
+--scale-args) followed by `scale.py --markdown`. Each script also runs alone; this only runs
+them in turn, each in its own process, its output shown and kept in
+bench/results/<name>.log.
 
 The scripts write their results to bench/results/*.json. The README sections between
 `<!-- bench:<name>:start -->` and `<!-- bench:<name>:end -->` markers are rewritten from them:
-`bench:servers` by servers.py, `bench:scale` from scale.py's markdown. A summary of every
+`bench:servers` by servers.py, `bench:uncached` by uncached.py, and `bench:scale-table` (the
+table inside the hand-written `bench:scale` section) from scale.py's markdown. A summary of every
 figure, for checking the prose around them, goes to bench/results/run_all.json and is printed
 at the end.
 
@@ -38,7 +40,8 @@ if "--quick" in sys.argv and not os.environ.get("KG_BENCH_RESULTS"):
     # a smoke run must not overwrite the measured results: every script writes elsewhere
     os.environ["KG_BENCH_RESULTS"] = tempfile.mkdtemp(prefix="kg-bench-quick-")
 
-from harness import RESULTS, ROOT, machine, replace_section, write_results  # noqa: E402
+from harness import RESULTS, ROOT  # noqa: E402
+from harness.report import machine, replace_section, write_results  # noqa: E402
 
 from kg.settings import load_settings  # noqa: E402
 
@@ -54,12 +57,15 @@ def steps(args: argparse.Namespace) -> list[tuple[str, list[str]]]:
         "startup": ["--runs", "1"],
         "servers": ["--rounds", "1", "--passes", "2", "--solo", "4",
                     "--full-prefix-requests", "2", "--rdflib-passes", "1"],
+        "uncached": ["--rounds", "1", "--seconds", "1", "--warmup", "1",
+                     "--concurrency", "1,16"],
     }
     full = {
         "query_engines": ["--repeat", "5"],
         "wsgi_servers": [],
         "startup": ["--runs", "5"],
         "servers": ["--readme"],
+        "uncached": ["--readme"],
     }
     chosen = quick if args.quick else full
     found = list(chosen.items())
@@ -99,7 +105,7 @@ def run_step(name: str, arguments: list[str]) -> dict[str, Any]:
 def time_builds(runs: int) -> dict[str, Any]:
     """`kg build` `runs` times: wall clock and peak RSS (os.wait4), and the build's own step
     times from build/summary.json."""
-    results = []
+    results: list[dict[str, Any]] = []
     for n in range(runs):
         print(f"\n=== build {n + 1} of {runs}: kg build", flush=True)
         started = time.perf_counter()
@@ -134,10 +140,11 @@ def span(values: list[float], unit: str = "") -> str:
 def figures() -> dict[str, Any]:
     """The headline figures of each script's results file, where it wrote one."""
     found: dict[str, Any] = {}
-    servers = RESULTS / "servers.json"
-    if servers.is_file():
-        data = json.loads(servers.read_text(encoding="utf-8"))
-        found["servers"] = {"date": data["date"], "targets": data["targets"]}
+    for name in ("servers", "uncached"):
+        path = RESULTS / f"{name}.json"
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found[name] = {"date": data["date"], "targets": data["targets"]}
     engines = RESULTS / "query_engines.json"
     if engines.is_file():
         data = json.loads(engines.read_text(encoding="utf-8"))
@@ -163,7 +170,7 @@ def main() -> int:
                         help="skip the build timings (the scripts still need a build)")
     parser.add_argument("--skip", nargs="*", default=[],
                         help="scripts to leave out: query_engines wsgi_servers startup servers "
-                        "scale")
+                        "uncached scale")
     parser.add_argument("--scale-args", default="", help="arguments for scale.py, quoted")
     parser.add_argument("--quick", action="store_true",
                         help="a brief smoke run of everything; writes no README section")
@@ -190,7 +197,7 @@ def main() -> int:
             markdown = subprocess.run([sys.executable, str(BENCH / "scale.py"), "--markdown"],
                                       cwd=ROOT, capture_output=True, text=True)
             result["readme_section"] = markdown.returncode == 0 and replace_section(
-                "scale", markdown.stdout)
+                "scale-table", markdown.stdout)
     report["figures"] = figures()
     report["seconds"] = round(time.monotonic() - started)
     write_results("run_all", report)

@@ -22,7 +22,8 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from harness import free_port, machine, write_results
+from harness.procs import free_port
+from harness.report import machine, write_results
 
 ASK = "http://127.0.0.1:{port}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
 

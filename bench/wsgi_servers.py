@@ -27,17 +27,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from harness import (
-    ROOT,
-    free_port,
-    load,
-    machine,
-    pss_mb,
-    spawn,
-    stop,
-    wait_ready,
-    write_results,
-)
+from harness import ROOT
+from harness.client import load
+from harness.procs import free_port, pss_mb, spawn, stop, wait_ready
+from harness.report import machine, write_results
 
 from kg.examples import examples
 from kg.settings import load_settings
@@ -58,7 +51,7 @@ EXTRA = (Config("gunicorn 4w×2t", "gunicorn", 4, 2), Config("gunicorn 2w×1t", 
 
 
 def waitress_child(port: int, threads: int) -> None:
-    import waitress
+    import waitress  # type: ignore[import-untyped]
 
     from kg.web import create_app
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal
 
+from bench.synthetic import GenerateError, generate, source_count
 from kg.cli import cli
 from kg.evidence import evidence_nodes, facts
 from kg.namespaces import DCTERMS, EV, ID, KG, RDF, RDFS, SRC
-from kg.synthetic import GenerateError, generate, source_count
 
 ROOT = Path(__file__).resolve().parents[1]
 VERBATIM_VALUES = {KG.provision, KG.topic, KG.purpose, KG.outcome, KG.casualties, KG.jobTitle}
@@ -157,3 +157,15 @@ def test_generate_command(runner, tmp_path: Path):
 def test_sizes_out_of_range_are_refused(tmp_path: Path):
     with pytest.raises(GenerateError, match="between"):
         make(tmp_path / "p", 10)
+
+
+def test_generate_outside_a_checkout_says_what_to_do(runner, tmp_path: Path, monkeypatch):
+    """An installed kg without the checkout's bench/ directory explains itself."""
+    import kg.cli
+
+    monkeypatch.setattr(kg.cli, "__file__", str(tmp_path / "site" / "kg" / "x" / "cli.py"))
+    result = runner.invoke(cli, ["--root", str(tmp_path), "generate", "--triples", "3000",
+                                 "--out", str(tmp_path / "p")])
+    assert result.exit_code == 1
+    assert "bench/synthetic/" in result.stderr and "clone the repository" in result.stderr
+    assert not (tmp_path / "p").exists()

@@ -93,6 +93,31 @@ def build(ctx: click.Context, artifact: Path | None) -> None:
     click.echo(f"\nArtifact: {settings.artifact}\nSummary:  {settings.summary}")
 
 
+def _bench_synthetic(settings: Settings) -> Any:
+    """The generator, bench/synthetic/ of the checkout kg runs from (or of --root): a tool
+    apart from the library, so an installed kg does not carry it."""
+    import importlib.util
+
+    places = [Path(__file__).resolve().parents[2], settings.root]
+    for init in (place / "bench" / "synthetic" / "__init__.py" for place in places):
+        if init.is_file():
+            loaded = sys.modules.get("bench.synthetic")
+            if loaded is not None and Path(loaded.__file__ or "") == init:
+                return loaded
+            spec = importlib.util.spec_from_file_location(
+                "bench.synthetic", init, submodule_search_locations=[str(init.parent)])
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["bench.synthetic"] = module
+            spec.loader.exec_module(module)
+            return module
+    raise click.ClickException(
+        "kg generate runs the generator in bench/synthetic/ of a checkout of the project, and "
+        f"found none (looked in {' and '.join(str(p / 'bench') for p in places)}): clone the "
+        "repository, `pip install -e .` in it and run kg generate there, or point --root at "
+        "a checkout")
+
+
 @cli.command()
 @click.option("--triples", type=int, required=True,
               help="About how many asserted triples to write (within 1%).")
@@ -109,11 +134,10 @@ def generate(ctx: click.Context, triples: int, seed: int, out: Path, force: bool
     resolutions, attendance, support and condemnation, each fact quoting a sentence of its
     synthetic source text. Build it with `kg --root OUT build`.
     """
-    from kg.synthetic import generate as generate_project
-
     settings = _settings(ctx)
-    made = generate_project(out.resolve(), triples, seed, settings.ontology_dir,
-                            settings.shapes_dir, force=force)
+    made = _bench_synthetic(settings).generate(out.resolve(), triples, seed,
+                                               settings.ontology_dir, settings.shapes_dir,
+                                               force=force)
     click.echo(f"Wrote {made['triples']} triples ({made['facts']} facts, "
                f"{made['conferences']} conferences, {made['sources']} sources) to {out}")
 
