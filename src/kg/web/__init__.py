@@ -158,11 +158,12 @@ def create_app(settings: Settings | None = None) -> Flask:
                                     SearchIndex.from_store(loaded.store),
                                     read_source_texts(settings, loaded), term_labels(loaded))
 
-    from kg.web import dataset, exports, resources, sparql
+    from kg.web import dataset, exports, resources, sparql, workbench
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(workbench.bp)
     app.register_blueprint(resources.bp)  # last: its catch-all serves the IRI namespace
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
