@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import curie
 from kg.query import QueryResult, Term
-from kg.web.values import literal_note
-from kg.web.views import local_href
+from kg.web.views import cell
 
 PAGE_SIZE = 100  # rows a page shows; the script's table pages through all of them itself
 
@@ -33,30 +31,22 @@ class Shown:
     title: str | None = None  # the full form: an IRI's CURIE, a literal's typed form
 
 
-def _note(term: Term | None) -> str | None:
-    return literal_note(term) if isinstance(term, ox.Literal) else None
-
-
-def shared_note(terms: Sequence[Term | None]) -> str | None:
+def shared_note(terms: Sequence[Term | None], base: str) -> str | None:
     """The note every literal among `terms` has, if they agree (None when any has none)."""
-    notes = {_note(t) for t in terms if isinstance(t, ox.Literal)}
+    notes = {cell(t, base).note for t in terms if isinstance(t, ox.Literal)}
     return notes.pop() if len(notes) == 1 else None
 
 
 def shown(term: Term | None, base: str, label: Callable[[str], str | None],
           column_note: str | None) -> Shown:
-    if term is None:
-        return Shown("", kind="empty")
+    plain = cell(term, base)  # the CURIE, link and note of the term
     if isinstance(term, ox.NamedNode):
-        name = curie(term.value)
-        return Shown(label(term.value) or name, "iri", local_href(term.value, base), title=name)
+        return Shown(label(term.value) or plain.text, "iri", plain.href, title=plain.text)
     if isinstance(term, ox.Literal):
-        note = _note(term)
-        return Shown(term.value, note=None if note == column_note else note,
-                     title=f"{term.value} ({note})" if note else None)
-    if isinstance(term, ox.BlankNode):
-        return Shown(f"_:{term.value}", kind="bnode")
-    return Shown(str(term))
+        note = plain.note
+        return Shown(plain.text, note=None if note == column_note else note,
+                     title=f"{plain.text} ({note})" if note else None)
+    return Shown(plain.text, plain.kind)
 
 
 def result_page(result: QueryResult, base: str, label: Callable[[str], str | None],
@@ -71,7 +61,8 @@ def result_page(result: QueryResult, base: str, label: Callable[[str], str | Non
                                                for t in result.triples]
     else:
         names, rows = result.variables, result.rows
-    columns = [Column(name, shared_note([row[i] for row in rows])) for i, name in enumerate(names)]
+    columns = [Column(name, shared_note([row[i] for row in rows], base))
+               for i, name in enumerate(names)]
     pages = max(1, -(-len(rows) // page_size))
     page = min(max(page, 1), pages)
     start = (page - 1) * page_size
