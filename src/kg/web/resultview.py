@@ -54,7 +54,7 @@ def result_page(result: QueryResult, base: str, label: Callable[[str], str | Non
     """Page `page` (from 1; clamped to the last) of any query form's results."""
     if result.kind == "ask":
         return {"kind": "ask", "boolean": bool(result.boolean), "columns": [], "rows": [],
-                "total": 0}
+                "total": 0, "page": 1, "pages": 1}
     if result.kind == "graph":
         names = ["subject", "predicate", "object"]
         rows: list[tuple[Term | None, ...]] = [(t.subject, t.predicate, t.object)
