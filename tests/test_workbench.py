@@ -129,7 +129,8 @@ def test_snippets_keep_any_query_text_exact():
 
 
 def test_snippets_ask_for_what_the_query_form_returns(client):
-    forms = {"SELECT ?s { ?s ?p ?o }": "text/csv", "ASK { ?s ?p ?o }": "application/sparql-results+json",
+    forms = {"SELECT ?s { ?s ?p ?o }": "text/csv",
+             "ASK { ?s ?p ?o }": "application/sparql-results+json",
              "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }": "text/turtle"}
     for query, accept in forms.items():
         found = client.post("/query/snippets", data={"query": query}).json["snippets"]

@@ -32,6 +32,12 @@ export function cellContent(term, terms, columnNote) {
   return [value, " ", element("span", { class: "tag" }, note)];
 }
 
+function kindOf(term) {
+  if (!term) return "empty";
+  if (term.type === "uri") return "iri";
+  return isNumber(term) ? "literal number" : term.type;
+}
+
 export class ResultTable {
   constructor(result, terms, onFilter) {
     this.result = result;
@@ -102,7 +108,7 @@ export class ResultTable {
     const start = this.page * this.size;
     const shown = rows.slice(start, start + this.size);
     this.body.replaceChildren(...shown.map((row) => element("tr", {}, ...row.map((term, i) =>
-      element("td", { class: term ? (term.type === "uri" ? "iri" : term.type) : "empty" },
+      element("td", { class: kindOf(term) },
               ...cellContent(term, this.terms, this.notes[i]))))));
     const total = this.result.rows.length;
     this.status.textContent = this.filter
@@ -111,18 +117,25 @@ export class ResultTable {
     this.renderPager(rows.length, pages, start, shown.length);
   }
 
+  // The headings are built once and updated in place, so a sort button keeps the focus.
   renderHead() {
-    this.head.replaceChildren(element("tr", {}, ...this.result.columns.map((name, i) => {
+    if (!this.head.firstChild) {
+      this.head.append(element("tr", {}, ...this.result.columns.map((name, i) => {
+        const button = element("button", { type: "button", class: "sort",
+                                           title: `Sort by ${name}` },
+          element("span", { class: "name" }, name),
+          this.notes[i] ? element("span", { class: "tag" }, this.notes[i]) : null,
+          element("span", { class: "arrow", "aria-hidden": "true" }));
+        button.addEventListener("click", () => this.sortBy(i));
+        return element("th", { scope: "col" }, button);
+      })));
+    }
+    [...this.head.querySelectorAll("th")].forEach((th, i) => {
       const sorted = this.sort && this.sort.column === i;
-      const order = sorted ? (this.sort.descending ? "descending" : "ascending") : null;
-      const button = element("button", { type: "button", class: "sort",
-                                         title: `Sort by ${name}` }, name,
-        this.notes[i] ? element("span", { class: "tag" }, this.notes[i]) : null,
-        element("span", { class: "arrow", "aria-hidden": "true" },
-                order === "ascending" ? "▲" : order === "descending" ? "▼" : "↕"));
-      button.addEventListener("click", () => this.sortBy(i));
-      return element("th", { scope: "col", "aria-sort": order || "none" }, button);
-    })));
+      const order = sorted ? (this.sort.descending ? "descending" : "ascending") : "none";
+      th.setAttribute("aria-sort", order);
+      th.querySelector(".arrow").textContent = { ascending: "▲", descending: "▼" }[order] || "↕";
+    });
   }
 
   // First click: ascending; second: descending; third: the answer's own order.
