@@ -22,7 +22,12 @@ import pytest
 from live import live_server
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -100,6 +105,29 @@ def assert_own_origin_only(driver: WebDriver, server: str, seen: list[str]) -> N
     assert any(url.startswith(server + "static/") for url in seen), seen
     foreign = sorted({url for url in seen if not url.startswith((server, *NOT_NETWORK))})
     assert not foreign, f"requests to other origins: {foreign}"
+
+
+def editor(driver: WebDriver) -> WebElement:
+    """The query page's editor: CodeMirror's content element, inside the editor's shadow root."""
+    host = WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".editor-host"))
+    return host.shadow_root.find_element(By.CSS_SELECTOR, ".cm-content")
+
+
+def type_query(driver: WebDriver, text: str) -> str:
+    """Replace the editor's text by typing `text` (one line: Enter would take a completion),
+    and return what the editor then holds: the text, and the brackets and quotes it closed."""
+    content = editor(driver)
+    content.click()
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL) \
+        .send_keys(Keys.DELETE).send_keys(text).send_keys(Keys.ESCAPE).perform()
+
+    def typed(d: WebDriver) -> str | None:
+        value = d.find_element(By.ID, "query").get_attribute("value") or ""
+        done = value.startswith(text) and set(value[len(text):]) <= set(")]}\"'")
+        return value if done else None
+
+    return WebDriverWait(driver, WAIT_S).until(typed)
 
 
 def screenshot(driver: WebDriver, name: str) -> Path:

@@ -17,6 +17,7 @@ from browser import (
     screenshot,
     screenshot_on_failure,
     server_fixture,  # noqa: F401 (a fixture)
+    type_query,
 )
 from live import fetch
 from selenium.webdriver.common.by import By
@@ -49,15 +50,18 @@ def check_query_page(server: str, browser: WebDriver) -> None:
     seen: list[str] = []
     first = examples()[0]
 
-    # The page opens with the prefixes predeclared in the editor.
+    # The page opens with the first example in the editor, and the predeclared prefixes listed
+    # folded beside it rather than pre-filled into the query.
     browser.get(server + "query")
-    editor = wait.until(ec.presence_of_element_located((By.ID, "query")))
-    text = editor.get_attribute("value") or ""
-    prefix_lines = [line for line in text.splitlines() if line.startswith("PREFIX ")]
-    assert text.startswith("PREFIX "), text[:200]
-    assert len(prefix_lines) >= 5, text[:500]
-    assert all(re.fullmatch(r"PREFIX [\w-]*: <[^<>\s]+>", line) for line in prefix_lines), text
-    assert "PREFIX kg: <" in text
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".editor-host")))
+    text = browser.find_element(By.ID, "query").get_attribute("value") or ""
+    assert text.strip() == first.query.strip() and "PREFIX" not in text
+    folded = browser.find_element(By.CSS_SELECTOR, "details.prefixes")
+    assert folded.get_attribute("open") is None
+    prefix_lines = folded.get_attribute("textContent").split("\n")
+    prefix_lines = [line for line in prefix_lines if line.startswith("PREFIX ")]
+    assert len(prefix_lines) >= 5 and "PREFIX kg: <" in folded.get_attribute("textContent")
+    assert all(re.fullmatch(r"PREFIX [\w-]*: <[^<>\s]+>", line) for line in prefix_lines)
     seen += page_resources(browser)
 
     # The first example, clicked, runs and shows its columns, rows, links and downloads.
@@ -70,7 +74,7 @@ def check_query_page(server: str, browser: WebDriver) -> None:
     link.click()
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "section.results table")))
     headers = [th.text.strip() for th in
-               browser.find_elements(By.CSS_SELECTOR, "section.results thead th")]
+               browser.find_elements(By.CSS_SELECTOR, "section.results thead th .name")]
     assert headers == columns
     rows = browser.find_elements(By.CSS_SELECTOR, "section.results tbody tr")
     assert rows, "the example returned no rows"
@@ -85,7 +89,7 @@ def check_query_page(server: str, browser: WebDriver) -> None:
     assert re.match(r"https?://[^/]+/.+", href), href
     assert iri_links[0].text.strip(), "an IRI cell shows no text"
     downloads = {a.text.strip().lower(): (a.get_attribute("href") or "", a.get_attribute("type"))
-                 for a in browser.find_elements(By.CSS_SELECTOR, "section.results p.downloads a")}
+                 for a in browser.find_elements(By.CSS_SELECTOR, "section.results .downloads a")}
     assert {"json", "xml", "csv", "tsv"} <= downloads.keys(), downloads
     for name in ("json", "xml", "csv", "tsv"):
         href, media_type = downloads[name]
@@ -98,9 +102,7 @@ def check_query_page(server: str, browser: WebDriver) -> None:
     screenshot(browser, "query-results.png")
 
     # A malformed query, typed and submitted, comes back as an inline error.
-    editor = browser.find_element(By.ID, "query")
-    editor.clear()
-    editor.send_keys("SELECT ?x WHERE { ?x kg:attends }")
+    type_query(browser, "SELECT ?x WHERE { ?x kg:attends }")
     browser.find_element(By.CSS_SELECTOR, "form.query button[type=submit]").click()
     alert = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
     assert "syntax error" in alert.text, alert.text

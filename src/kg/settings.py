@@ -69,6 +69,14 @@ SETTINGS: tuple[Setting, ...] = (
             "embedded one (default: embedded)", str),
     Setting("store_update_url", "", "SPARQL Graph Store Protocol endpoint that `kg load` "
             "pushes to (default: <store_url> with /store for /query)", str),
+    Setting("permalink_db", "{build_dir}/permalinks.sqlite", "SQLite file of the query page's "
+            "permalinks (a build leaves it alone)"),
+    Setting("permalink_max_entries", 100_000, "Most permalinks kept; beyond it new ones are "
+            "refused (existing ones never expire)", int),
+    Setting("permalink_max_bytes", 67_108_864, "Most bytes of query text the permalinks hold "
+            "in all", int),
+    Setting("permalinks_per_hour", 120, "New permalinks one client address may make in an "
+            "hour", int),
 )
 
 
@@ -96,6 +104,10 @@ class Settings:
     validation: str
     store_url: str
     store_update_url: str
+    permalink_db: Path
+    permalink_max_entries: int
+    permalink_max_bytes: int
+    permalinks_per_hour: int
 
 
 def default_root() -> Path:

@@ -10,6 +10,7 @@ from kg.namespaces import (
     GRAPH,
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
+    GRAPH_SHAPES,
     GRAPH_SOURCES,
     RDFS,
     SRC,
@@ -59,6 +60,7 @@ def graph_titles(store: QueryStore) -> dict[str, str]:
     names[str(GRAPH_INFERRED)] = "OWL-RL inference"
     names[str(GRAPH_SOURCES)] = "the source descriptions"
     names[str(GRAPH_ONTOLOGY)] = "the ontology"
+    names[str(GRAPH_SHAPES)] = "the SHACL shapes"
     return names
 
 

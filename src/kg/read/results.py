@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.namespaces import XSD_STRING, curie, local_href
-from kg.query import QueryResult, Term
+from kg.query import Term
 
 
 @dataclass(frozen=True)
@@ -31,21 +31,3 @@ def cell(term: Term | None, base: str) -> Cell:
     if isinstance(term, ox.BlankNode):
         return Cell(f"_:{term.value}", kind="bnode")
     return Cell(str(term))
-
-
-def result_table(result: QueryResult, base: str) -> dict[str, object]:
-    """Columns and rows of cells for any query form (a graph shows as its triples)."""
-    if result.kind == "ask":
-        return {"kind": "ask", "boolean": bool(result.boolean), "columns": [], "rows": []}
-    rows: list[tuple[Term | None, ...]]
-    if result.kind == "graph":
-        columns = ["subject", "predicate", "object"]
-        rows = [(t.subject, t.predicate, t.object) for t in result.triples]
-    else:
-        columns, rows = result.variables, result.rows
-    return {
-        "kind": result.kind,
-        "columns": columns,
-        "rows": [[cell(term, base) for term in row] for row in rows],
-        "truncated": result.truncated,
-    }

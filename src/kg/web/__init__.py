@@ -140,11 +140,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["kg"] = AppState(settings, site, SearchIndex.from_store(loaded.store),
                                     term_labels(loaded.store))
 
-    from kg.web import dataset, exports, resources, sparql
+    from kg.web import dataset, exports, resources, sparql, workbench
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(workbench.bp)
     app.register_blueprint(resources.bp)  # last: its catch-all serves the IRI namespace
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

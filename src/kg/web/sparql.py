@@ -6,7 +6,7 @@ import hashlib
 import logging
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from kg.describe import service_description
 from kg.examples import examples
@@ -23,6 +23,7 @@ from kg.formats import (
     write_result,
 )
 from kg.namespaces import PREFIXES
+from kg.permalinks import PermalinkRefused, PermalinkStore
 from kg.query import (
     QueryError,
     QueryRefused,
@@ -32,16 +33,17 @@ from kg.query import (
     UpdateRefused,
     run_query,
 )
-from kg.read.results import result_table
+from kg.read.resultpage import result_page
+from kg.read.vocabulary import vocabulary_of
 from kg.web import base_url, plain_error, state
 from kg.web.protocol import ProtocolError, QueryRequest, parse_query_request
+from kg.web.snippets import snippets
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
 
 
 ENDPOINT_RESULT_FORMATS = tuple(f for f in RESULT_FORMATS if f.endpoint)
-PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 class Refusal(Exception):
@@ -83,23 +85,64 @@ def _result_response(result: QueryResult, fmt: RdfFormat | ResultFormat) -> Resp
     return response
 
 
+# The download formats, for the script that draws the results.
+FORMAT_LISTS = {kind: [{"name": f.name, "media_type": f.media_type, "extension": f.extension}
+                       for f in formats]
+                for kind, formats in (("results", ENDPOINT_RESULT_FORMATS), ("graph", RDF_FORMATS))}
+SHORT_URL = 2000  # characters of query a link carries; longer ones go in a POST form
+
+
+def _link(text: str, page: int) -> str | None:
+    """A GET link to the query page for `text`, or None when the URL would be too long."""
+    url = url_for("sparql.page", query=text, page=page)
+    return url if len(url) <= SHORT_URL else None
+
+
+def _downloads(text: str, result: QueryResult) -> list[dict[str, str | None]]:
+    formats = RDF_FORMATS if result.kind == "graph" else ENDPOINT_RESULT_FORMATS
+    link = len(urlencode({"query": text})) <= SHORT_URL
+    return [{"name": fmt.name, "media_type": fmt.media_type, "filename": f"results.{fmt.extension}",
+             "href": "sparql?" + urlencode({"query": text, "format": fmt.name}) if link else None}
+            for fmt in formats]
+
+
+def _pager(text: str, table: dict[str, object], permalink: str | None) -> dict[str, object]:
+    """Where the previous and next pages are: links when the URL stays short, else None (the
+    template then offers the same pages as buttons of a POST form)."""
+    page, pages = int(table["page"]), int(table["pages"])  # type: ignore[call-overload]
+    hrefs: dict[str, object] = {"page": page, "pages": pages}
+    for name, number in (("previous", page - 1), ("next", page + 1)):
+        if 1 <= number <= pages:
+            hrefs[name] = number
+            hrefs[name + "_href"] = (url_for("sparql.permalink", key=permalink, page=number)
+                                     if permalink else _link(text, page=number))
+    return hrefs
+
+
 def _page(query_text: str | None = None, result: QueryResult | None = None,
-          error: str | None = None, status: int = 200) -> Response:
-    downloads = []
+          error: str | None = None, status: int = 200, *, page: int = 1,
+          permalink: str | None = None) -> Response:
+    app = state()
+    text = query_text if query_text is not None else examples()[0].query
+    table = pager = None
     if query_text and result is not None:
-        formats = RDF_FORMATS if result.kind == "graph" else ENDPOINT_RESULT_FORMATS
-        for fmt in formats:
-            href = "sparql?" + urlencode({"query": query_text, "format": fmt.name})
-            downloads.append({"name": fmt.name, "media_type": fmt.media_type, "href": href,
-                              "filename": f"results.{fmt.extension}"})
+        labels = vocabulary_of(app.loaded.store).label
+        table = result_page(result, base_url(), labels, page)
+        pager = _pager(query_text, table, permalink)
     html = render_template(
         "query.html",
-        query=query_text if query_text is not None else PREFIX_BLOCK + "\n" + examples()[0].query,
-        table=None if result is None else result_table(result, base_url()),
+        text=text,  # not `query`: base.html fills the search box with that
+        prefixes=PREFIXES,
+        table=table,
+        pager=pager,
         error=error,
         examples=examples(),
-        downloads=downloads,
-        settings=state().settings,
+        downloads=_downloads(query_text, result) if query_text and result is not None else [],
+        endpoint=base_url() + "sparql",
+        formats=FORMAT_LISTS,
+        snippets=snippets(text, base_url() + "sparql"),
+        permalink=base_url() + "q/" + permalink if permalink else None,
+        settings=app.settings,
     )
     return Response(html, status=status, content_type="text/html; charset=utf-8")
 
@@ -200,17 +243,34 @@ def _answer(stored: bytes, key: tuple[str, ...] | None) -> Response:
     return _vary(response)
 
 
-@bp.route("/query")
-def page() -> Response:
-    """The query page; with ?query= it runs the query and shows the results under it."""
-    if "query" not in request.args:
+def _page_number() -> int:
+    raw = request.values.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+
+
+@bp.route("/query", methods=["GET", "POST"])
+@bp.route("/q/<key>", endpoint="permalink")
+def page(key: str | None = None) -> Response:
+    """The query page. With a query (?query=, a form POST, or the permalink /q/<key>) it runs
+    it and shows a page of the results under it; the form posts, so no query is too long."""
+    settings = state().settings
+    if key is not None:
+        try:
+            text = PermalinkStore.for_settings(settings).find(key)
+        except PermalinkRefused as refused:
+            return _page(error=str(refused), status=refused.status)
+        query = QueryRequest(text, None, None, None, None)
+    elif request.method == "GET" and "query" not in request.args:
         return _page()
+    else:
+        try:
+            query = parse_query_request(request.method, request.mimetype or None,
+                                        request.query_string, request.get_data(cache=True),
+                                        settings.max_query_chars)
+        except ProtocolError as error:
+            return _page(request.values.get("query", ""), error=str(error),
+                         status=error.status)
     try:
-        query = parse_query_request("GET", None, request.query_string, b"",
-                                    state().settings.max_query_chars)
-        return _page(query.query, execute(query))
-    except ProtocolError as error:
-        return _page(request.args.get("query", ""), error=str(error), status=error.status)
+        return _page(query.query, execute(query), page=_page_number(), permalink=key)
     except Refusal as refusal:
-        return _page(request.args.get("query", ""), error=refusal.message,
-                     status=refusal.status)
+        return _page(query.query, error=refusal.message, status=refusal.status, permalink=key)
