@@ -32,13 +32,8 @@ from kg.cli import cli
 from kg.namespaces import GRAPH, ID
 from kg.query import QueryTimeout, run_query
 from kg.remote import RemoteError, RemoteStore
-from kg.store import (
-    DEFAULT_GRAPH_STAND_IN,
-    StoreError,
-    connect_store,
-    load_store,
-    remote_urls,
-)
+from kg.remote.load import remote_urls
+from kg.store import DEFAULT_GRAPH_STAND_IN, StoreError, connect_store, load_store
 from kg.web import create_app
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -546,3 +541,22 @@ def test_merged_default_graph_in_a_named_graph(start_oxigraph, real_settings, ru
     result = kg_load(runner, real_settings, server)
     assert result.exit_code == 0, result.output
     assert by_graph(server.dump()) == expected_store(real_settings)
+
+
+def test_a_query_naming_its_own_dataset_keeps_it_on_a_stand_in_store(start_oxigraph,
+                                                                     real_settings, runner):
+    # The stand-in store gets default-graph-uri on every query that names no dataset; one that
+    # does (with a predeclared prefix, too) must keep it, as the protocol's would override it.
+    server = start_oxigraph()
+    result = kg_load(runner, real_settings, server, "--default-graph", "named")
+    assert result.exit_code == 0, result.output
+    store = connect_store(server.query_url, real_settings.artifact).store
+    local = load_store(real_settings.artifact).store
+    whole = run_query(local, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", 10).rows
+    for query in ["SELECT (COUNT(*) AS ?n) FROM graph:ontology WHERE { ?s ?p ?o }",
+                  f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}",
+                  f"PREFIX g: <{GRAPH}> SELECT (COUNT(*) AS ?n) FROM g:inferred {{ ?s ?p ?o }}"]:
+        expected = run_query(local, query, 10).rows
+        assert expected != whole  # the two datasets tell apart
+        assert run_query(store, query, 10).rows == expected, query
+    store.close()

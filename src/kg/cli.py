@@ -24,10 +24,11 @@ from kg.formats import (
     write_result,
 )
 from kg.query import run_query
+from kg.remote.load import push_build
 from kg.report import read_summary, summary_markdown, summary_text, update_stats_block
 from kg.settings import SETTINGS, Settings, load_settings
 from kg.sources import KINDS, add_source
-from kg.store import open_store, push_artifact, remote_urls, require_artifact
+from kg.store import open_store
 
 
 class KgGroup(click.Group):
@@ -263,21 +264,12 @@ def load(ctx: click.Context, into: str | None, default_graph: str) -> None:
     graphs of an older build are deleted, and the store's counts are checked against the
     build's. Loading twice gives the same store.
     """
-    settings = _settings(ctx, store_update_url=into)
-    query_url, graph_store_url = remote_urls(settings.store_url, settings.store_update_url)
-    report = push_artifact(require_artifact(settings.artifact), query_url, graph_store_url,
-                           default_graph)
-    click.echo(f"Loaded {len(report.graphs)} graphs ({sum(report.graphs.values())} triples) "
-               f"into {graph_store_url} in {report.seconds:.1f} s", err=True)
-    place = ("the store's default graph" if report.default_graph == "default"
-             else f"<{report.default_graph}>")
-    click.echo(f"Default graph: {report.default_triples} triples, in {place}", err=True)
-    for graph in report.removed:
-        click.echo(f"Deleted <{graph}>, not in this build", err=True)
+    report = push_build(_settings(ctx, store_update_url=into), default_graph)
+    click.echo("\n".join(report.summary()), err=True)
     if report.mismatches:
         raise click.ClickException("the store does not hold what was loaded:\n  "
                                    + "\n  ".join(report.mismatches))
-    click.echo(f"Checked: {query_url} holds the build", err=True)
+    click.echo(f"Checked: {report.query_url} holds the build", err=True)
 
 
 @cli.command()

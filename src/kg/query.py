@@ -21,6 +21,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from kg.errors import KgError
 from kg.guard import GuardError, check_text
 from kg.namespaces import PREFIXES
+from kg.querytext import analyse
 from kg.remote import RemoteStore, RemoteTriples
 from kg.store import graph_names
 
@@ -230,7 +231,7 @@ def run_query(
         options["default_graph"] = _graphs(default_graphs, known, "default-graph-uri") or []
         options["named_graphs"] = _graphs(named_graphs, known, "named-graph-uri") or []
     if isinstance(store, RemoteStore):
-        options["timeout_s"] = timeout_s
+        options.update(timeout_s=timeout_s, facts=analyse(text))
     outcome: dict[str, object] = {}
     cancelled = threading.Event()
 

@@ -21,7 +21,10 @@ class QueryFacts:
     form: str | None  # SELECT, ASK, CONSTRUCT or DESCRIBE; None when the text shows no form
     update: str | None = None  # the first update keyword (LOAD, INSERT, ...) if it is one
     service: bool = False  # SERVICE appears as a keyword
-    dataset: tuple[str, ...] = ()  # FROM / FROM NAMED IRIs, resolved against the prologue
+    # FROM / FROM NAMED IRIs, resolved against the prologue; a prefixed name whose prefix the
+    # text does not declare (the endpoint predeclares some) is kept as written, so no FROM is
+    # missed.
+    dataset: tuple[str, ...] = ()
     declared: frozenset[str] = frozenset()  # prefixes the text declares with PREFIX
     used: frozenset[str] = frozenset()  # prefixes its prefixed names use
 
@@ -40,7 +43,14 @@ _FORM = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*
                    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*|):", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w<?$])([A-Za-z][\w-]*|):[\w]")
-_FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?<([^>]*)>", re.IGNORECASE)
+_FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<([^>]*)>|((?:[A-Za-z][\w.-]*)?:[\w.-]*))",
+                   re.IGNORECASE)
+_PREFIX_IRI = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*|):\s*<([^>]*)>", re.IGNORECASE)
+
+
+def _expand(name: str, iris: dict[str, str]) -> str:
+    prefix, _, local = name.partition(":")
+    return iris[prefix] + local if prefix in iris else name
 
 
 @lru_cache(maxsize=1024)
@@ -49,7 +59,8 @@ def analyse(text: str) -> QueryFacts:
     form = _FORM.match(text)
     return QueryFacts(
         form=form.group(1).upper() if form else None,
-        dataset=tuple(_FROM.findall(text)),
+        dataset=tuple(iri or _expand(name, dict(_PREFIX_IRI.findall(text)))
+                      for iri, name in _FROM.findall(text)),
         declared=frozenset(_DECLARED.findall(text)),
         used=frozenset(_USED.findall(text)),
     )

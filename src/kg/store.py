@@ -6,7 +6,7 @@ a fact stated by three sources then matches once in a plain query, as SPARQL's s
 semantics require (Oxigraph's union-default-graph mode would return it three times),
 while `GRAPH ?g` still tells the sources apart.
 
-Or a remote store (setting store_url): `push_artifact` (`kg load`) copies the artifact's named
+Or a remote store (setting store_url): `kg load` (kg.remote.load) copies the artifact's named
 graphs and that merged default graph into it, and `connect_store` serves from it, counting
 with COUNT queries. A store without a default graph of its own (Virtuoso's is the union of
 all its graphs, with duplicates) gets the merge as the named graph DEFAULT_GRAPH_STAND_IN
@@ -15,9 +15,8 @@ instead, which every query then names as its default graph (see kg.remote.Remote
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, cast
@@ -30,15 +29,16 @@ from pyoxigraph import (
     Quad,
     QueryBoolean,
     QuerySolution,
+    QuerySolutions,
+    QueryTriples,
     RdfFormat,
     Store,
     Triple,
-    serialize,
 )
 
 from kg.errors import KgError
 from kg.namespaces import DATASET_IRI, GRAPH, GRAPH_SHAPES
-from kg.remote import DEFAULT_TIMEOUT_S, GraphStore, RemoteError, RemoteStore
+from kg.remote import DEFAULT_TIMEOUT_S, RemoteSolutions, RemoteStore, RemoteTriples
 
 SHAPES = str(GRAPH_SHAPES)
 # Where the merged default graph goes in a store that has no default graph of its own. It is
@@ -49,6 +49,8 @@ DEFAULT_GRAPH_STAND_IN = str(DATASET_IRI) + "/default-graph"
 GraphName = NamedNode | BlankNode | DefaultGraph
 Subject = NamedNode | BlankNode | Triple
 Object = NamedNode | BlankNode | Literal | Triple
+# A query's answer, from either store: rows, a boolean, or triples.
+QueryAnswer = QuerySolutions | RemoteSolutions | QueryBoolean | QueryTriples | RemoteTriples
 
 
 class QueryStore(Protocol):
@@ -61,7 +63,7 @@ class QueryStore(Protocol):
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None,
               default_graph: GraphName | list[GraphName] | None = None,
-              named_graphs: list[NamedNode | BlankNode] | None = None) -> object: ...
+              named_graphs: list[NamedNode | BlankNode] | None = None) -> QueryAnswer: ...
 
     def quads_for_pattern(self, subject: Subject | None, predicate: NamedNode | None,
                           object: Object | None,  # noqa: A002 (pyoxigraph's name)
@@ -146,7 +148,7 @@ def load_store(artifact: Path) -> LoadedStore:
 def open_store(artifact: Path) -> Store:
     """The query store alone, for one-off queries."""
     store = load_store(artifact).store
-    assert isinstance(store, Store)
+    assert isinstance(store, Store)  # load_store loads into an embedded store
     return store
 
 
@@ -182,103 +184,3 @@ def connect_store(url: str, artifact: Path, timeout_s: float = DEFAULT_TIMEOUT_S
     default = counts[stand_in] if stand_in else store.default_count()
     built = datetime.fromtimestamp(require_artifact(artifact).stat().st_mtime, UTC)
     return LoadedStore(store, artifact, built, graphs, default)
-
-
-def remote_urls(store_url: str, store_update_url: str) -> tuple[str, str]:
-    """The query endpoint and the Graph Store Protocol endpoint of a remote store: each as
-    set, or the other's URL with /query and /store swapped (Oxigraph's layout)."""
-    query, graph_store = store_url, store_update_url
-    if not graph_store and query.endswith("/query"):
-        graph_store = query[: -len("query")] + "store"
-    if not query and graph_store.endswith("/store"):
-        query = graph_store[: -len("store")] + "query"
-    if not query or not graph_store:
-        raise StoreError(
-            "kg load needs the store's SPARQL query endpoint (setting store_url, "
-            "environment KG_STORE_URL) and its Graph Store Protocol endpoint (--into, setting "
-            "store_update_url); one is derived from the other only for URLs ending in "
-            "/query and /store")
-    return query, graph_store
-
-
-@dataclass
-class PushReport:
-    """What `push_artifact` did, and what the store said afterwards."""
-
-    graphs: dict[str, int]  # named graph IRI -> triples pushed
-    default_triples: int  # triples of the merged default graph pushed
-    default_graph: str  # "default" (the store's own), or the stand-in graph's IRI
-    removed: list[str] = field(default_factory=list)  # graphs of an older build deleted
-    mismatches: list[str] = field(default_factory=list)  # counts that differ afterwards
-    seconds: float = 0.0
-
-
-def _ntriples(store: Store, graph: NamedNode | DefaultGraph) -> bytes:
-    triples = (q.triple for q in store.quads_for_pattern(None, None, None, graph))
-    data = serialize(triples, format=RdfFormat.N_TRIPLES)
-    assert data is not None  # no output file given: the bytes come back
-    return data
-
-
-def push_artifact(artifact: Path, query_url: str, graph_store_url: str,
-                  default_graph: str = "auto", timeout_s: float = 600.0) -> PushReport:
-    """Make the remote store hold the artifact: each named graph replaced by a Graph Store
-    Protocol PUT, the merged default graph too, graphs of an older build deleted, then the
-    store's counts checked against the artifact's. Loading twice gives the same store.
-
-    `default_graph`: "default" puts the merge in the store's default graph, "named" in the
-    named graph DEFAULT_GRAPH_STAND_IN (for stores whose default graph is the union of all
-    graphs), "auto" tries the first and falls back to the second if the store refuses.
-    """
-    started = time.monotonic()
-    loaded = load_store(artifact)
-    graph_store = GraphStore(graph_store_url, timeout_s)
-    remote = RemoteStore(query_url, timeout_s=timeout_s)
-    try:
-        before = remote.graph_counts()
-        for graph in loaded.graph_triples:
-            graph_store.put(graph, _ntriples(loaded.store, NamedNode(graph)))  # type: ignore[arg-type]
-        merged = _ntriples(loaded.store, DefaultGraph())  # type: ignore[arg-type]
-        where = DEFAULT_GRAPH_STAND_IN
-        if default_graph in ("auto", "default"):
-            try:
-                graph_store.put(None, merged)
-                where = "default"
-            except RemoteError:
-                if default_graph == "default":
-                    raise
-        if where == "default":
-            if DEFAULT_GRAPH_STAND_IN in before:  # from an earlier load with the stand-in
-                graph_store.delete(DEFAULT_GRAPH_STAND_IN)
-        else:
-            graph_store.put(DEFAULT_GRAPH_STAND_IN, merged)
-        removed = [g for g in _dataset_graphs(before) if g not in loaded.graph_triples]
-        for graph in removed:
-            graph_store.delete(graph)
-        report = PushReport(loaded.graph_triples, loaded.default_triples, where, removed)
-        report.mismatches = _compare(loaded, remote, where)
-    finally:
-        graph_store.close()
-        remote.close()
-    report.seconds = time.monotonic() - started
-    return report
-
-
-def _compare(loaded: LoadedStore, remote: RemoteStore, where: str) -> list[str]:
-    """The counts the store gives that differ from the artifact's."""
-    counts = remote.graph_counts()
-    found = _dataset_graphs(counts)
-    problems = [f"graph <{g}>: {found.get(g, 0)} triples in the store, {n} in the build"
-                for g, n in loaded.graph_triples.items() if found.get(g, 0) != n]
-    problems += [f"graph <{g}>: in the store, not in the build" for g in found
-                 if g not in loaded.graph_triples]
-    if where == "default":
-        default = remote.default_count()
-        hint = ("; its default graph seems to be the union of all its graphs: "
-                "load with --default-graph named")
-    else:
-        default, hint = counts.get(where, 0), ""
-    if default != loaded.default_triples:
-        problems.append(f"default graph: {default} triples in the store, "
-                        f"{loaded.default_triples} in the build{hint}")
-    return problems
